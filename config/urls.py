@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("imhhv.reports.urls")),
+    path("account/", include("imhhv.accounts.urls")),
+    path("families/", include("imhhv.families.urls")),
+    path("audit/", include("imhhv.audit.urls")),
+    path("api/v1/", include("imhhv.api.urls")),
+]
+
+handler400 = "imhhv.reports.errors.bad_request"
+handler403 = "imhhv.reports.errors.permission_denied"
+handler404 = "imhhv.reports.errors.page_not_found"
+handler500 = "imhhv.reports.errors.server_error"

@@ -1,0 +1,123 @@
+"""Users, their memberships (role, agency, team, FTE, dates) and their login sessions."""
+
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from imhhv.core.roles import MFA_REQUIRED_ROLES, Role, Scope, capabilities_of, ROLE_SCOPE
+
+
+class User(AbstractUser):
+    """A staff member. What they may do comes from their active membership."""
+
+    @cached_property
+    def membership(self) -> "Membership | None":
+        """The membership active today, or None (a user without one sees nothing)."""
+        if not self.is_active or self.pk is None:
+            return None
+        return (
+            Membership.objects.active_on(timezone.localdate())
+            .filter(user=self)
+            .select_related("agency", "team")
+            .order_by("-start_date", "-pk")
+            .first()
+        )
+
+    @property
+    def role(self) -> Role | None:
+        return Role(self.membership.role) if self.membership else None
+
+    @property
+    def scope(self) -> Scope:
+        return ROLE_SCOPE[self.role] if self.role else Scope.NONE
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return capabilities_of(self.role)
+
+    def can(self, capability: str) -> bool:
+        return self.is_authenticated and capability in self.capabilities
+
+    @property
+    def mfa_required(self) -> bool:
+        return self.role in MFA_REQUIRED_ROLES
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active_on(self, day: date) -> "MembershipQuerySet":
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
+
+    def active(self) -> "MembershipQuerySet":
+        return self.active_on(timezone.localdate())
+
+
+class Membership(models.Model):
+    """A period in which a user holds a role at an agency (and team).
+
+    A move between teams or a change of role ends one membership and starts another, so
+    the history of who was where stays.
+    """
+
+    ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    team = models.ForeignKey(
+        "agencies.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
+    fte = models.DecimalField(
+        "FTE",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.05")), MaxValueValidator(Decimal("1.00"))],
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user_id", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1), name="membership_fte_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.STATE_ADMIN, Role.EVALUATOR]) | Q(agency__isnull=False),
+                name="membership_agency_roles_have_agency",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=[Role.HOME_VISITOR, Role.SUPERVISOR]) | Q(team__isnull=False),
+                name="membership_team_roles_have_team",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "role"]), models.Index(fields=["user", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} {self.start_date}..{self.end_date or ''}"
+
+
+class UserSession(models.Model):
+    """Which server-side sessions belong to which user, so they can be ended on demand."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,166 @@
+"""API v1. Each view declares its access policy and calls the same access and service
+functions as the pages."""
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from django_otp import match_token, user_has_device
+from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from imhhv.accounts.policies import PUBLIC, SIGNED_IN, capability
+from imhhv.accounts.services import record_failed_sign_in
+from imhhv.api import serializers as s
+from imhhv.api.models import ApiToken
+from imhhv.api.permissions import PolicyPermission
+from imhhv.api.services import issue_token, revoke_token
+from imhhv.audit.models import Outcome
+from imhhv.audit.services import record
+from imhhv.families.access import families_visible_to, get_family_for_user
+
+GENERIC_LOGIN_ERROR = "Unable to sign in with that username and password."
+
+
+class PolicyAPIView(APIView):
+    permission_classes = [PolicyPermission]
+
+
+class TokenView(PolicyAPIView):
+    """Sign in for API use (POST) or revoke the token in use (DELETE)."""
+
+    access_policy = PUBLIC
+    authentication_classes = []
+
+    def get_authenticators(self):
+        # POST is anonymous; DELETE needs the token it revokes.
+        if getattr(self, "request", None) is not None and self.request.method == "DELETE":
+            from imhhv.api.authentication import ExpiringTokenAuthentication
+
+            return [ExpiringTokenAuthentication()]
+        return []
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [TokenOwnerPermission()]
+        return [AllowAny()]
+
+    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenResponseSerializer})
+    def post(self, request):
+        data = s.TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        http_request = request._request
+        user = authenticate(http_request, username=username, password=data.validated_data["password"])
+        if user is None:
+            record_failed_sign_in(
+                username=username, locked_out=bool(getattr(http_request, "axes_locked_out", False))
+            )
+            return Response({"non_field_errors": [GENERIC_LOGIN_ERROR]}, status=400)
+        otp_error = self._second_factor_error(user, data.validated_data.get("otp", ""))
+        if otp_error:
+            return Response({"otp": [otp_error]}, status=400)
+        key, token = issue_token(user=user)
+        record(action="login", user=user, details={"via": "api"})
+        return Response({"token": key, "expires_at": token.expires_at})
+
+    def _second_factor_error(self, user, otp: str) -> str | None:
+        from django.conf import settings
+
+        if user_has_device(user, confirmed=True):
+            if not otp:
+                return "This account uses two-factor sign-in: send the code as otp."
+            if match_token(user, otp.strip().replace(" ", "").lower()) is None:
+                record(action="mfa.verify", outcome=Outcome.FAILURE, user=user, details={"via": "api"})
+                return "That two-factor code is not valid."
+            record(action="mfa.verify", user=user, details={"via": "api"})
+            return None
+        if user.mfa_required and not settings.DEMO_MODE:
+            return "Set up two-factor sign-in in the web app before using the API."
+        return None
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        revoke_token(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenOwnerPermission(PolicyPermission):
+    def has_permission(self, request, view) -> bool:
+        if not isinstance(request.auth, ApiToken):
+            from rest_framework.exceptions import NotAuthenticated
+
+            raise NotAuthenticated()
+        return True
+
+
+class MeView(PolicyAPIView):
+    access_policy = SIGNED_IN
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        user = request.user
+        m = user.membership
+        return Response(
+            s.MeSerializer(
+                {
+                    "username": user.username,
+                    "role": m.role if m else None,
+                    "agency": m.agency.name if m and m.agency else None,
+                    "team": m.team.name if m and m.team else None,
+                    "capabilities": sorted(user.capabilities),
+                }
+            ).data
+        )
+
+
+class FamilyListView(GenericAPIView):
+    access_policy = capability("view_families")
+    permission_classes = [PolicyPermission]
+    serializer_class = s.FamilySerializer
+
+    def get_queryset(self):
+        return families_visible_to(self.request.user).select_related("agency", "home_visitor")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        data = self.get_serializer(page, many=True).data
+        record(
+            action="family.list",
+            object_type="family",
+            details={"count": len(page), "ids": [f["id"] for f in data], "via": "api"},
+        )
+        return self.get_paginated_response(data)
+
+
+class FamilyDetailView(GenericAPIView):
+    access_policy = capability("view_families")
+    permission_classes = [PolicyPermission]
+    serializer_class = s.FamilySerializer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def get(self, request, pk: int):
+        family = get_family_for_user(request.user, pk)
+        record(action="family.read", target=family, details={"via": "api"})
+        return Response(self.get_serializer(family).data)
+
+
+class SchemaView(SpectacularAPIView):
+    access_policy = SIGNED_IN
+    permission_classes = [PolicyPermission]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    access_policy = SIGNED_IN
+    permission_classes = [PolicyPermission]
+
+
+__all__ = ["inline_serializer", "serializers"]

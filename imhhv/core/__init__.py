@@ -1,0 +1,1 @@
+"""Pure-Python rules of the model and of the science. Nothing here imports Django."""

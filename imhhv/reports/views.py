@@ -1,0 +1,50 @@
+"""Home pages: one per role, real figures only."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from imhhv.accounts.policies import SIGNED_IN, PUBLIC, policy
+from imhhv.audit.services import record
+from imhhv.core.ages import age_in_months
+from imhhv.core.caseload import caseload_capacity
+from imhhv.core.roles import Scope
+from imhhv.families.access import families_visible_to
+from imhhv.reports import queries
+
+
+@policy(SIGNED_IN)
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    membership = user.membership
+    context = {"membership": membership}
+    if membership is None:
+        return render(request, "reports/home_no_role.html", context)
+    if user.scope == Scope.CASELOAD:
+        today = timezone.localdate()
+        families = list(families_visible_to(user).select_related("agency"))
+        record(action="family.list", object_type="family",
+               details={"count": len(families), "ids": [f.pk for f in families], "view": "home"})
+        context.update(
+            families=[(f, age_in_months(f.child_birth_date, today) if f.child_birth_date else None) for f in families],
+            capacity=caseload_capacity(membership.fte, cap_per_fte=settings.CASELOAD_CAP_PER_FTE),
+        )
+        return render(request, "reports/home_visitor.html", context)
+    if user.scope == Scope.TEAM:
+        loads = queries.visitor_loads(team=membership.team)
+        context.update(loads=loads, total=sum(v.families for v in loads), capacity=sum(v.capacity for v in loads))
+        return render(request, "reports/home_supervisor.html", context)
+    if user.scope == Scope.AGENCY:
+        teams = queries.team_loads(agency=membership.agency)
+        context.update(teams=teams, total=sum(t.families for t in teams), capacity=sum(t.capacity for t in teams))
+        return render(request, "reports/home_agency.html", context)
+    rows = queries.agency_figures()
+    context.update(rows=rows, small_cell_max=settings.SMALL_CELL_MAX)
+    return render(request, "reports/home_state.html", context)
+
+
+@policy(PUBLIC)
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: answers without touching PHI."""
+    return HttpResponse("ok", content_type="text/plain")

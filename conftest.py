@@ -1,0 +1,123 @@
+"""The cast for every access test, defined once (STYLE.md).
+
+At agency A ("Alpha"): home visitor `hv_a` and `hv_a2` on team A1 with supervisor `sup_a`,
+and agency administrator `admin_a`. At agency B ("Beta"): home visitor `hv_b` on team B1.
+Statewide: `state_admin` and `evaluator`. `nobody` has no active membership.
+Families: `family_a` (hv_a), `family_a2` (hv_a2), `family_b` (hv_b).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from imhhv.accounts.models import Membership, User
+from imhhv.agencies.models import Agency, State, Team
+from imhhv.audit.models import AuditEvent
+from imhhv.core.roles import Role
+from imhhv.families.models import Family
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(scope="session")
+def password_hash(django_db_blocker):
+    # Hash once with the real Argon2 hasher; each login still verifies with Argon2.
+    return make_password(PASSWORD)
+
+
+class Cast:
+    def __init__(self, password_hash: str):
+        today = timezone.localdate()
+        start = today - timedelta(days=365)
+        self.state = State.objects.create(name="Michigan", code="MI")
+        self.agency_a = Agency.objects.create(state=self.state, name="Alpha CMH", county="Washtenaw")
+        self.agency_b = Agency.objects.create(state=self.state, name="Beta CMH", county="Kent")
+        self.team_a = Team.objects.create(agency=self.agency_a, name="A1")
+        self.team_a_other = Team.objects.create(agency=self.agency_a, name="A2")
+        self.team_b = Team.objects.create(agency=self.agency_b, name="B1")
+
+        def person(username, role, agency=None, team=None, fte="1.00", end=None):
+            user = User.objects.create(username=username, password=password_hash,
+                                       first_name="Test", last_name=username)
+            Membership.objects.create(user=user, role=role, agency=agency, team=team,
+                                      fte=Decimal(fte), start_date=start, end_date=end)
+            return user
+
+        self.hv_a = person("hv_a", Role.HOME_VISITOR, self.agency_a, self.team_a)
+        self.hv_a2 = person("hv_a2", Role.HOME_VISITOR, self.agency_a, self.team_a)
+        self.hv_a_other_team = person("hv_a3", Role.HOME_VISITOR, self.agency_a, self.team_a_other)
+        self.sup_a = person("sup_a", Role.SUPERVISOR, self.agency_a, self.team_a)
+        self.admin_a = person("admin_a", Role.AGENCY_ADMIN, self.agency_a)
+        self.hv_b = person("hv_b", Role.HOME_VISITOR, self.agency_b, self.team_b)
+        self.state_admin = person("state_admin", Role.STATE_ADMIN)
+        self.evaluator = person("evaluator", Role.EVALUATOR)
+        self.nobody = person("nobody", Role.HOME_VISITOR, self.agency_a, self.team_a,
+                             end=today - timedelta(days=1))
+
+        def family(name, agency, visitor):
+            return Family.objects.create(agency=agency, home_visitor=visitor, display_name=name,
+                                         child_birth_date=date(2026, 1, 15))
+
+        self.family_a = family("Test Family One", self.agency_a, self.hv_a)
+        self.family_a2 = family("Test Family Two", self.agency_a, self.hv_a2)
+        self.family_a3 = family("Test Family Three", self.agency_a, self.hv_a_other_team)
+        self.family_b = family("Test Family Four", self.agency_b, self.hv_b)
+
+    def users(self):
+        return [self.hv_a, self.hv_a2, self.hv_a_other_team, self.sup_a, self.admin_a,
+                self.hv_b, self.state_admin, self.evaluator, self.nobody]
+
+
+@pytest.fixture
+def cast(db, password_hash) -> Cast:
+    return Cast(password_hash)
+
+
+@pytest.fixture
+def new_events(db):
+    """Audit events written since the test's setup finished: `new_events(action=...)`."""
+    marker = {}
+
+    def _new_events(**filters):
+        return list(AuditEvent.objects.filter(seq__gt=marker["seq"], **filters).order_by("seq"))
+
+    def _reset():
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        marker["seq"] = last or 0
+
+    _reset()
+    _new_events.reset = _reset
+    return _new_events
+
+
+def verified_device(user):
+    """A confirmed authenticator for `user` (for roles that must use two-factor)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test app", confirmed=True)
+
+
+@pytest.fixture
+def login(client, new_events):
+    """Sign `user` in on the test client: a fresh session past the two-factor step.
+
+    Resets `new_events`, so a test sees only the events its own requests write.
+    """
+
+    def _login(user, *, verified=True):
+        client.force_login(user)
+        session = client.session
+        now = timezone.now().isoformat()
+        session["imhhv_started_at"] = now
+        session["imhhv_last_seen_at"] = now
+        if verified and user.mfa_required:
+            session["otp_device_id"] = verified_device(user).persistent_id
+        session.save()
+        new_events.reset()
+        return client
+
+    return _login

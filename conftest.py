@@ -33,17 +33,27 @@ class Cast:
         today = timezone.localdate()
         start = today - timedelta(days=365)
         self.state = State.objects.create(name="Michigan", code="MI")
-        self.agency_a = Agency.objects.create(state=self.state, name="Alpha CMH", county="Washtenaw")
+        self.agency_a = Agency.objects.create(
+            state=self.state, name="Alpha CMH", county="Washtenaw"
+        )
         self.agency_b = Agency.objects.create(state=self.state, name="Beta CMH", county="Kent")
         self.team_a = Team.objects.create(agency=self.agency_a, name="A1")
         self.team_a_other = Team.objects.create(agency=self.agency_a, name="A2")
         self.team_b = Team.objects.create(agency=self.agency_b, name="B1")
 
         def person(username, role, agency=None, team=None, fte="1.00", end=None):
-            user = User.objects.create(username=username, password=password_hash,
-                                       first_name="Test", last_name=username)
-            Membership.objects.create(user=user, role=role, agency=agency, team=team,
-                                      fte=Decimal(fte), start_date=start, end_date=end)
+            user = User.objects.create(
+                username=username, password=password_hash, first_name="Test", last_name=username
+            )
+            Membership.objects.create(
+                user=user,
+                role=role,
+                agency=agency,
+                team=team,
+                fte=Decimal(fte),
+                start_date=start,
+                end_date=end,
+            )
             return user
 
         self.hv_a = person("hv_a", Role.HOME_VISITOR, self.agency_a, self.team_a)
@@ -54,12 +64,17 @@ class Cast:
         self.hv_b = person("hv_b", Role.HOME_VISITOR, self.agency_b, self.team_b)
         self.state_admin = person("state_admin", Role.STATE_ADMIN)
         self.evaluator = person("evaluator", Role.EVALUATOR)
-        self.nobody = person("nobody", Role.HOME_VISITOR, self.agency_a, self.team_a,
-                             end=today - timedelta(days=1))
+        self.nobody = person(
+            "nobody", Role.HOME_VISITOR, self.agency_a, self.team_a, end=today - timedelta(days=1)
+        )
 
         def family(name, agency, visitor):
-            return Family.objects.create(agency=agency, home_visitor=visitor, display_name=name,
-                                         child_birth_date=date(2026, 1, 15))
+            return Family.objects.create(
+                agency=agency,
+                home_visitor=visitor,
+                display_name=name,
+                child_birth_date=date(2026, 1, 15),
+            )
 
         self.family_a = family("Test Family One", self.agency_a, self.hv_a)
         self.family_a2 = family("Test Family Two", self.agency_a, self.hv_a2)
@@ -67,8 +82,17 @@ class Cast:
         self.family_b = family("Test Family Four", self.agency_b, self.hv_b)
 
     def users(self):
-        return [self.hv_a, self.hv_a2, self.hv_a_other_team, self.sup_a, self.admin_a,
-                self.hv_b, self.state_admin, self.evaluator, self.nobody]
+        return [
+            self.hv_a,
+            self.hv_a2,
+            self.hv_a_other_team,
+            self.sup_a,
+            self.admin_a,
+            self.hv_b,
+            self.state_admin,
+            self.evaluator,
+            self.nobody,
+        ]
 
 
 @pytest.fixture

@@ -28,8 +28,11 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        if not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/")
-                                        else "/" + settings.STATIC_URL):
+        if not request.path.startswith(
+            settings.STATIC_URL
+            if settings.STATIC_URL.startswith("/")
+            else "/" + settings.STATIC_URL
+        ):
             response.setdefault("Cache-Control", "no-store")
         return response
 
@@ -59,9 +62,12 @@ class SessionTimeoutMiddleware:
                 record(action="session.timeout", user=user, details={"reason": reason})
                 logout(request)
                 if not request.path.startswith("/api/"):
-                    messages.info(request, "You were signed out after a period of inactivity."
-                                  if reason == "idle" else
-                                  "Your session reached its 12-hour limit. Please sign in again.")
+                    messages.info(
+                        request,
+                        "You were signed out after a period of inactivity."
+                        if reason == "idle"
+                        else "Your session reached its 12-hour limit. Please sign in again.",
+                    )
             else:
                 request.session[SESSION_LAST_SEEN] = now.isoformat()
         return self.get_response(request)
@@ -99,8 +105,11 @@ class AccessPolicyMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         declared = policy_of(view_func)
         if declared is None:
-            record(action="access.undeclared", outcome=Outcome.DENIED,
-                   details={"path_name": _url_name(request)})
+            record(
+                action="access.undeclared",
+                outcome=Outcome.DENIED,
+                details={"path_name": _url_name(request)},
+            )
             raise PermissionDenied("This page declares no access policy.")
         if hasattr(view_func, "cls"):  # DRF view: PolicyPermission decides.
             return None
@@ -125,8 +134,11 @@ def enforce_page_policy(request: HttpRequest, declared) -> HttpResponse | None:
             return redirect("accounts:mfa_verify")
         return redirect("accounts:mfa_enroll")
     if declared.capability and not user.can(declared.capability):
-        record(action="access.capability", outcome=Outcome.DENIED,
-               details={"capability": declared.capability, "view": _url_name(request)})
+        record(
+            action="access.capability",
+            outcome=Outcome.DENIED,
+            details={"capability": declared.capability, "view": _url_name(request)},
+        )
         raise PermissionDenied
     return None
 

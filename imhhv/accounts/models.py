@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from imhhv.core.roles import MFA_REQUIRED_ROLES, Role, Scope, capabilities_of, ROLE_SCOPE
+from imhhv.core.roles import MFA_REQUIRED_ROLES, ROLE_SCOPE, Role, Scope, capabilities_of
 
 
 class User(AbstractUser):
@@ -72,7 +72,11 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     team = models.ForeignKey(
         "agencies.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
@@ -109,7 +113,10 @@ class Membership(models.Model):
                 name="membership_team_roles_have_team",
             ),
         ]
-        indexes = [models.Index(fields=["team", "role"]), models.Index(fields=["user", "start_date"])]
+        indexes = [
+            models.Index(fields=["team", "role"]),
+            models.Index(fields=["user", "start_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.role} {self.start_date}..{self.end_date or ''}"
@@ -121,3 +128,6 @@ class UserSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
     session_key = models.CharField(max_length=40, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"

@@ -147,7 +147,9 @@ def pending_totp_device(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp_enrollment(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str] | None:
+def confirm_totp_enrollment(
+    *, request: HttpRequest, device: TOTPDevice, code: str
+) -> list[str] | None:
     """Confirm the device if `code` is right: returns fresh recovery codes, else None."""
     user = request.user
     if not device.verify_token(code.strip().replace(" ", "")):
@@ -175,7 +177,8 @@ def _new_recovery_codes(*, user: User) -> list[str]:
     )
     static.token_set.all().delete()
     codes = [
-        f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(settings.RECOVERY_CODE_COUNT)
+        f"{secrets.token_hex(3)}-{secrets.token_hex(3)}"
+        for _ in range(settings.RECOVERY_CODE_COUNT)
     ]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
     return codes

@@ -95,7 +95,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         if services.verify_second_factor(request=request, code=form.cleaned_data["code"]):
             left = services.recovery_codes_left(user=user)
             if left <= 3:
-                messages.warning(request, f"You have {left} recovery codes left. Make new ones on your account page.")
+                messages.warning(
+                    request,
+                    f"You have {left} recovery codes left. Make new ones on your account page.",
+                )
             return redirect(settings.LOGIN_REDIRECT_URL)
         form.add_error("code", "That code is not valid. Check your app's clock and try again.")
     return render(request, "accounts/mfa_verify.html", {"form": form})
@@ -109,12 +112,20 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
     device = services.pending_totp_device(user=user)
     form = EnrollForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_totp_enrollment(request=request, device=device, code=form.cleaned_data["code"])
+        codes = services.confirm_totp_enrollment(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
         if codes is not None:
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "new_enrollment": True})
-        form.add_error("code", "That code did not match. Scan the code again and enter the current 6 digits.")
+            return render(
+                request, "accounts/recovery_codes.html", {"codes": codes, "new_enrollment": True}
+            )
+        form.add_error(
+            "code", "That code did not match. Scan the code again and enter the current 6 digits."
+        )
     qr = segno.make(device.config_url, error="m")
-    qr_svg = base64.b64encode(qr.svg_inline(scale=4, dark="#1b1b1b", light="#ffffff").encode()).decode()
+    qr_svg = base64.b64encode(
+        qr.svg_inline(scale=4, dark="#1b1b1b", light="#ffffff").encode()
+    ).decode()
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
@@ -139,7 +150,9 @@ def account(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
         if action == "remove" and has_confirmed_device(user):
             if user.mfa_required and not settings.DEMO_MODE:
-                messages.error(request, "Your role requires two-factor sign-in; it cannot be removed.")
+                messages.error(
+                    request, "Your role requires two-factor sign-in; it cannot be removed."
+                )
             else:
                 services.remove_two_factor(user=user)
                 messages.success(request, "Two-factor sign-in removed.")

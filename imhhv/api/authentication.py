@@ -20,9 +20,7 @@ class ExpiringTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError as error:
             raise exceptions.AuthenticationFailed("Invalid token header.") from error
-        token = (
-            ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
-        )
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
         now = timezone.now()
         if token is None or token.revoked_at is not None or token.expires_at <= now:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")

@@ -27,7 +27,9 @@ class MeSerializer(serializers.Serializer):
 
 class FamilySerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.name", read_only=True)
-    home_visitor = serializers.CharField(source="home_visitor.username", read_only=True, allow_null=True)
+    home_visitor = serializers.CharField(
+        source="home_visitor.username", read_only=True, allow_null=True
+    )
     child_age_months = serializers.SerializerMethodField()
 
     class Meta:

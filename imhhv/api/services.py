@@ -21,7 +21,10 @@ def issue_token(*, user: User) -> tuple[str, ApiToken]:
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
-        user=user, key_hash=hash_key(key), created_at=now, expires_at=now + settings.API_TOKEN_LIFETIME
+        user=user,
+        key_hash=hash_key(key),
+        created_at=now,
+        expires_at=now + settings.API_TOKEN_LIFETIME,
     )
     record(action="api.token_issued", user=user, target=token)
     return key, token
@@ -34,4 +37,6 @@ def revoke_token(*, token: ApiToken) -> None:
 
 
 def revoke_all_tokens(*, user: User) -> int:
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

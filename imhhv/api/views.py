@@ -4,9 +4,9 @@ functions as the pages."""
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django_otp import match_token, user_has_device
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -54,7 +54,9 @@ class TokenView(PolicyAPIView):
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
         http_request = request._request
-        user = authenticate(http_request, username=username, password=data.validated_data["password"])
+        user = authenticate(
+            http_request, username=username, password=data.validated_data["password"]
+        )
         if user is None:
             record_failed_sign_in(
                 username=username, locked_out=bool(getattr(http_request, "axes_locked_out", False))
@@ -74,7 +76,9 @@ class TokenView(PolicyAPIView):
             if not otp:
                 return "This account uses two-factor sign-in: send the code as otp."
             if match_token(user, otp.strip().replace(" ", "").lower()) is None:
-                record(action="mfa.verify", outcome=Outcome.FAILURE, user=user, details={"via": "api"})
+                record(
+                    action="mfa.verify", outcome=Outcome.FAILURE, user=user, details={"via": "api"}
+                )
                 return "That two-factor code is not valid."
             record(action="mfa.verify", user=user, details={"via": "api"})
             return None
@@ -128,6 +132,7 @@ class FamilyListView(GenericAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
+    @extend_schema(operation_id="families_list")
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         data = self.get_serializer(page, many=True).data
@@ -147,6 +152,7 @@ class FamilyDetailView(GenericAPIView):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
+    @extend_schema(operation_id="families_retrieve")
     def get(self, request, pk: int):
         family = get_family_for_user(request.user, pk)
         record(action="family.read", target=family, details={"via": "api"})
@@ -161,6 +167,3 @@ class SchemaView(SpectacularAPIView):
 class DocsView(SpectacularSwaggerSplitView):
     access_policy = SIGNED_IN
     permission_classes = [PolicyPermission]
-
-
-__all__ = ["inline_serializer", "serializers"]

@@ -4,8 +4,12 @@ from django import forms
 class AuditFilterForm(forms.Form):
     username = forms.CharField(label="Staff username", required=False, max_length=150)
     family = forms.IntegerField(label="Family id", required=False, min_value=1)
-    start = forms.DateField(label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (date)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="From (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To (date)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

@@ -67,10 +67,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.outcome}"
 
-    def hashed_fields(self) -> dict:
-        """The content the hash covers (everything but the hashes themselves)."""
-        return hashed_content({name: getattr(self, name) for name in HASHED_FIELDS})
-
     def save(self, *args, **kwargs):
         # An invariant, not business logic: the trail is append-only.
         if not self._state.adding:
@@ -80,9 +76,16 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
 
+    def hashed_fields(self) -> dict:
+        """The content the hash covers (everything but the hashes themselves)."""
+        return hashed_content({name: getattr(self, name) for name in HASHED_FIELDS})
+
 
 class AuditHead(models.Model):
     """One row: the sequence number and hash of the newest event (the chain's head)."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"audit head at {self.seq}"

@@ -35,8 +35,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         filters = {k: str(v) for k, v in data.items() if v}
     elif form.is_bound:
         events = events.none()
+    # Recorded before the page is counted, so the list includes this very view.
+    record(
+        action="audit.view",
+        object_type="auditevent",
+        details={"filters": filters, "page": request.GET.get("page", "1")[:10]},
+    )
     page = Paginator(events.order_by("-seq"), PAGE_SIZE).get_page(request.GET.get("page"))
-    record(action="audit.view", object_type="auditevent", details={"filters": filters, "page": page.number})
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

@@ -14,6 +14,8 @@ def caseload_capacity(fte: Decimal | float, *, cap_per_fte: int = DEFAULT_CAP_PE
     return math.floor(Decimal(cap_per_fte) * fte)
 
 
-def open_slots(fte: Decimal | float, active_families: int, *, cap_per_fte: int = DEFAULT_CAP_PER_FTE) -> int:
+def open_slots(
+    fte: Decimal | float, active_families: int, *, cap_per_fte: int = DEFAULT_CAP_PER_FTE
+) -> int:
     """Capacity minus active families; negative when the caseload is over the cap."""
     return caseload_capacity(fte, cap_per_fte=cap_per_fte) - active_families

@@ -56,7 +56,9 @@ def verify_chain(
     last_seq = expected_seq - 1
     if head_seq is not None and head_seq != last_seq:
         if head_seq > last_seq:
-            return checked, ChainBreak(last_seq + 1, f"events {last_seq + 1}..{head_seq} are missing")
+            return checked, ChainBreak(
+                last_seq + 1, f"events {last_seq + 1}..{head_seq} are missing"
+            )
         return checked, ChainBreak(head_seq + 1, "events exist beyond the recorded head")
     if head_hash is not None and head_hash != expected_prev:
         return checked, ChainBreak(last_seq, "last event does not match the recorded head")

@@ -20,12 +20,40 @@ DEMO_EMAIL_DOMAIN = "demo.invalid"
 # Michigan counties with a CMH agency; the agencies themselves are fictional.
 COUNTIES = ["Washtenaw", "Kent", "Marquette", "Kalamazoo", "Saginaw"]
 TREES = [
-    "Alder", "Aspen", "Birch", "Cedar", "Elm", "Hazel", "Juniper", "Linden", "Maple", "Oak",
-    "Pine", "Rowan", "Spruce", "Sumac", "Tamarack", "Willow",
+    "Alder",
+    "Aspen",
+    "Birch",
+    "Cedar",
+    "Elm",
+    "Hazel",
+    "Juniper",
+    "Linden",
+    "Maple",
+    "Oak",
+    "Pine",
+    "Rowan",
+    "Spruce",
+    "Sumac",
+    "Tamarack",
+    "Willow",
 ]
 STAFF_NAMES = [
-    "Robin", "Wren", "Finch", "Heron", "Lark", "Plover", "Sparrow", "Swift", "Tern", "Kestrel",
-    "Oriole", "Starling", "Thrush", "Warbler", "Vireo", "Junco",
+    "Robin",
+    "Wren",
+    "Finch",
+    "Heron",
+    "Lark",
+    "Plover",
+    "Sparrow",
+    "Swift",
+    "Tern",
+    "Kestrel",
+    "Oriole",
+    "Starling",
+    "Thrush",
+    "Warbler",
+    "Vireo",
+    "Junco",
 ]
 
 
@@ -47,8 +75,14 @@ def _user(username: str, first: str, last: str, password_hash: str) -> User:
 
 
 @transaction.atomic
-def seed(*, families_per_visitor: tuple[int, int] = (12, 15), agencies: int = 5,
-         teams_per_agency: int = 2, visitors_per_team: int = 3, rng_seed: int = 2026) -> SeedResult:
+def seed(
+    *,
+    families_per_visitor: tuple[int, int] = (12, 15),
+    agencies: int = 5,
+    teams_per_agency: int = 2,
+    visitors_per_team: int = 3,
+    rng_seed: int = 2026,
+) -> SeedResult:
     """Create the state, agencies, teams, staff in every role and families.
 
     `families_per_visitor` is a (low, high) range per home visitor.
@@ -73,19 +107,35 @@ def seed(*, families_per_visitor: tuple[int, int] = (12, 15), agencies: int = 5,
     add_user("evaluator", "Evaluator", Role.EVALUATOR)
     visitor_slots: list[tuple[User, Agency, Decimal]] = []
     for a_index, county in enumerate(COUNTIES[:agencies]):
-        agency = Agency.objects.create(state=state, name=f"{county} County CMH (demo)", county=county)
+        agency = Agency.objects.create(
+            state=state, name=f"{county} County CMH (demo)", county=county
+        )
         slug = county.lower()
         add_user(f"admin.{slug}", f"{county}-Admin", Role.AGENCY_ADMIN, agency=agency)
         for t_index in range(teams_per_agency):
             team = Team.objects.create(agency=agency, name=f"Team {chr(ord('A') + t_index)}")
             letter = chr(ord("a") + t_index)
-            add_user(f"sup.{slug}.{letter}", f"{county}-Supervisor", Role.SUPERVISOR, agency=agency, team=team)
+            add_user(
+                f"sup.{slug}.{letter}",
+                f"{county}-Supervisor",
+                Role.SUPERVISOR,
+                agency=agency,
+                team=team,
+            )
             for v_index in range(1, visitors_per_team + 1):
                 # The last visitor of the first agency's first team works half time.
-                fte = Decimal("0.50") if (a_index, t_index, v_index) == (0, 0, visitors_per_team) else Decimal("1.00")
+                fte = (
+                    Decimal("0.50")
+                    if (a_index, t_index, v_index) == (0, 0, visitors_per_team)
+                    else Decimal("1.00")
+                )
                 user = add_user(
-                    f"hv.{slug}.{letter}{v_index}", f"{county}-Visitor", Role.HOME_VISITOR,
-                    agency=agency, team=team, fte=fte,
+                    f"hv.{slug}.{letter}{v_index}",
+                    f"{county}-Visitor",
+                    Role.HOME_VISITOR,
+                    agency=agency,
+                    team=team,
+                    fte=fte,
                 )
                 visitor_slots.append((user, agency, fte))
     # An account whose membership ended: signs in, sees nothing.
@@ -97,8 +147,12 @@ def seed(*, families_per_visitor: tuple[int, int] = (12, 15), agencies: int = 5,
     first_agency = Agency.objects.order_by("pk").first()
     rows.append(
         Membership(
-            user=saved["former.visitor"], role=Role.HOME_VISITOR, agency=first_agency,
-            team=first_agency.teams.first(), start_date=start, end_date=today - timedelta(days=30),
+            user=saved["former.visitor"],
+            role=Role.HOME_VISITOR,
+            agency=first_agency,
+            team=first_agency.teams.first(),
+            start_date=start,
+            end_date=today - timedelta(days=30),
         )
     )
     Membership.objects.bulk_create(rows)

@@ -45,11 +45,20 @@ def get_family_for_user(user: User, family_id: int, *, write: bool = False) -> F
     """The family if `user` may see it; out of scope is a 404, like missing (audited)."""
     family = families_visible_to(user).filter(pk=family_id).select_related("agency").first()
     if family is None:
-        record(action="family.read", outcome=Outcome.DENIED, object_type="family",
-               object_id=family_id, details={"reason": "not found or out of scope"})
+        record(
+            action="family.read",
+            outcome=Outcome.DENIED,
+            object_type="family",
+            object_id=family_id,
+            details={"reason": "not found or out of scope"},
+        )
         raise Http404("No family found.")
     if write and not user.can("document_visits"):
-        record(action="family.write", outcome=Outcome.DENIED, target=family,
-               details={"reason": "missing capability document_visits"})
+        record(
+            action="family.write",
+            outcome=Outcome.DENIED,
+            target=family,
+            details={"reason": "missing capability document_visits"},
+        )
         raise PermissionDenied
     return family

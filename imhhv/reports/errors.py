@@ -16,17 +16,23 @@ def bad_request(request, exception=None):
 
 def permission_denied(request, exception=None):
     return _respond(
-        request, 403, "Not allowed",
+        request,
+        403,
+        "Not allowed",
         "Your role does not allow this. If you need it, ask your agency administrator.",
     )
 
 
 def page_not_found(request, exception=None):
-    return _respond(request, 404, "Not found", "There is nothing here, or it is not in your caseload.")
+    return _respond(
+        request, 404, "Not found", "There is nothing here, or it is not in your caseload."
+    )
 
 
 def server_error(request):
     return _respond(
-        request, 500, "Something went wrong",
+        request,
+        500,
+        "Something went wrong",
         "The server could not finish this request. Nothing was saved. Please try again.",
     )

@@ -33,12 +33,20 @@ def visitor_loads(*, team: Team) -> list[VisitorLoad]:
         Membership.objects.active()
         .filter(team=team, role=Role.HOME_VISITOR)
         .select_related("user")
-        .annotate(families=Count("user__caseload", filter=Q(user__caseload__agency_id=team.agency_id)))
+        .annotate(
+            families=Count("user__caseload", filter=Q(user__caseload__agency_id=team.agency_id))
+        )
         .order_by("user__last_name", "user__first_name")
     )
     cap = settings.CASELOAD_CAP_PER_FTE
     return [
-        VisitorLoad(m.user_id, m.user.display_name(), m.fte, m.families, caseload_capacity(m.fte, cap_per_fte=cap))
+        VisitorLoad(
+            m.user_id,
+            m.user.display_name(),
+            m.fte,
+            m.families,
+            caseload_capacity(m.fte, cap_per_fte=cap),
+        )
         for m in memberships
     ]
 
@@ -108,7 +116,9 @@ def agency_figures() -> list[AgencyFigures]:
                 agency=agency,
                 teams=agency.team_count,
                 home_visitors=len(ftes),
-                families=suppress_small(families.get(agency.pk, 0), maximum=settings.SMALL_CELL_MAX),
+                families=suppress_small(
+                    families.get(agency.pk, 0), maximum=settings.SMALL_CELL_MAX
+                ),
                 capacity=sum(caseload_capacity(f, cap_per_fte=cap) for f in ftes),
             )
         )

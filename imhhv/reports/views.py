@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from imhhv.accounts.policies import SIGNED_IN, PUBLIC, policy
+from imhhv.accounts.policies import PUBLIC, SIGNED_IN, policy
 from imhhv.audit.services import record
 from imhhv.core.ages import age_in_months
 from imhhv.core.caseload import caseload_capacity
@@ -24,20 +24,34 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.scope == Scope.CASELOAD:
         today = timezone.localdate()
         families = list(families_visible_to(user).select_related("agency"))
-        record(action="family.list", object_type="family",
-               details={"count": len(families), "ids": [f.pk for f in families], "view": "home"})
+        record(
+            action="family.list",
+            object_type="family",
+            details={"count": len(families), "ids": [f.pk for f in families], "view": "home"},
+        )
         context.update(
-            families=[(f, age_in_months(f.child_birth_date, today) if f.child_birth_date else None) for f in families],
+            families=[
+                (f, age_in_months(f.child_birth_date, today) if f.child_birth_date else None)
+                for f in families
+            ],
             capacity=caseload_capacity(membership.fte, cap_per_fte=settings.CASELOAD_CAP_PER_FTE),
         )
         return render(request, "reports/home_visitor.html", context)
     if user.scope == Scope.TEAM:
         loads = queries.visitor_loads(team=membership.team)
-        context.update(loads=loads, total=sum(v.families for v in loads), capacity=sum(v.capacity for v in loads))
+        context.update(
+            loads=loads,
+            total=sum(v.families for v in loads),
+            capacity=sum(v.capacity for v in loads),
+        )
         return render(request, "reports/home_supervisor.html", context)
     if user.scope == Scope.AGENCY:
         teams = queries.team_loads(agency=membership.agency)
-        context.update(teams=teams, total=sum(t.families for t in teams), capacity=sum(t.capacity for t in teams))
+        context.update(
+            teams=teams,
+            total=sum(t.families for t in teams),
+            capacity=sum(t.capacity for t in teams),
+        )
         return render(request, "reports/home_agency.html", context)
     rows = queries.agency_figures()
     context.update(rows=rows, small_cell_max=settings.SMALL_CELL_MAX)

@@ -62,7 +62,9 @@ def test_lockout_is_per_username_and_ip(cast, client):
         post_login(client, "hv_a", "wrong-password-again")
     assert post_login(client, "hv_a", PASSWORD).status_code == 429
     # The same username from another address, and another username from this one, still work.
-    other_ip = client.post(LOGIN, {"username": "hv_a", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    other_ip = client.post(
+        LOGIN, {"username": "hv_a", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
     assert other_ip.status_code == 302
     client.logout()
     assert post_login(client, "hv_b", PASSWORD).status_code == 302
@@ -92,7 +94,9 @@ def test_a_long_uncommon_password_is_accepted():
 
 
 def test_open_redirect_is_refused(cast, client):
-    response = client.post(LOGIN, {"username": "hv_a", "password": PASSWORD, "next": "https://evil.example/"})
+    response = client.post(
+        LOGIN, {"username": "hv_a", "password": PASSWORD, "next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("reports:home")
 
 

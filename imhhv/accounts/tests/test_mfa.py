@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -85,7 +85,9 @@ def test_a_recovery_code_works_once(cast, client, new_events):
     sign_in(client, "admin_a")
     again = client.post(reverse("accounts:mfa_verify"), {"code": codes[0]})
     assert again.status_code == 200 and b"not valid" in again.content
-    assert new_events(action="mfa.verify", outcome="success")[0].details["method"] == "recovery code"
+    assert (
+        new_events(action="mfa.verify", outcome="success")[0].details["method"] == "recovery code"
+    )
 
 
 def test_two_factor_is_optional_for_home_visitors(cast, client):
@@ -105,6 +107,9 @@ def test_administrators_cannot_remove_required_two_factor(cast, client):
     sign_in(client, "admin_a")
     device = TOTPDevice.objects.get(user=cast.admin_a)
     with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
-        assert client.post(reverse("accounts:mfa_verify"), {"code": code_for(device)})["Location"] == HOME
+        assert (
+            client.post(reverse("accounts:mfa_verify"), {"code": code_for(device)})["Location"]
+            == HOME
+        )
         client.post(reverse("accounts:account"), {"action": "remove"})
     assert TOTPDevice.objects.filter(user=cast.admin_a).exists()

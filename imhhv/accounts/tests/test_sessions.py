@@ -12,7 +12,12 @@ HOME = reverse("reports:home")
 
 
 def sign_in(client):
-    assert client.post(reverse("accounts:login"), {"username": "hv_a", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": "hv_a", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def test_idle_fifteen_minutes_signs_out(cast, client, new_events):

@@ -31,7 +31,9 @@ SQLITE_DOWN = "DROP TRIGGER IF EXISTS audit_event_no_update;"
 
 def forwards(apps, schema_editor):
     # The chain starts at its head row: sequence 0, the genesis hash.
-    apps.get_model("audit", "AuditHead").objects.get_or_create(pk=1, defaults={"seq": 0, "hash": "0" * 64})
+    apps.get_model("audit", "AuditHead").objects.get_or_create(
+        pk=1, defaults={"seq": 0, "hash": "0" * 64}
+    )
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         schema_editor.execute(PG_UP)

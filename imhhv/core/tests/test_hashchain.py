@@ -54,9 +54,14 @@ def test_hash_ignores_key_order():
     assert link_hash(GENESIS, {"a": 1, "b": 2}) == link_hash(GENESIS, {"b": 2, "a": 1})
 
 
-@given(st.lists(st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=8), max_size=4),
-                min_size=1, max_size=20),
-       st.data())
+@given(
+    st.lists(
+        st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=8), max_size=4),
+        min_size=1,
+        max_size=20,
+    ),
+    st.data(),
+)
 def test_any_single_alteration_is_detected(contents, data):
     events = build(contents)
     index = data.draw(st.integers(min_value=0, max_value=len(events) - 1))

@@ -29,8 +29,10 @@ def test_age_in_completed_months(birth, on, months):
     assert age_in_months(birth, on) == months
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 1, 1)),
-       st.integers(min_value=0, max_value=2000))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 1, 1)),
+    st.integers(min_value=0, max_value=2000),
+)
 def test_age_never_decreases_as_days_pass(birth, days):
     on = date.fromordinal(birth.toordinal() + days)
     later = date.fromordinal(on.toordinal() + 1)

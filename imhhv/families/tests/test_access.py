@@ -46,8 +46,13 @@ def test_visitor_moving_team_moves_their_families_to_the_new_supervisor(cast):
     from imhhv.accounts.services import change_membership
     from imhhv.core.roles import Role
 
-    change_membership(user=cast.hv_a2, role=Role.HOME_VISITOR, agency=cast.agency_a,
-                      team=cast.team_a_other, by=cast.admin_a)
+    change_membership(
+        user=cast.hv_a2,
+        role=Role.HOME_VISITOR,
+        agency=cast.agency_a,
+        team=cast.team_a_other,
+        by=cast.admin_a,
+    )
     cast.sup_a.__dict__.pop("membership", None)
     assert visible(cast.sup_a) == {"Test Family One"}
     assert cast.hv_a2.memberships.count() == 2  # history kept

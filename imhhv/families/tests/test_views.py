@@ -26,7 +26,9 @@ def test_detail_works_in_scope(cast, login, new_events):
     response = client.get(reverse("families:detail", args=[cast.family_a2.pk]))
     assert response.status_code == 200
     assert b"Test Family Two" in response.content
-    assert [(e.action, e.object_id) for e in new_events()] == [("family.read", str(cast.family_a2.pk))]
+    assert [(e.action, e.object_id) for e in new_events()] == [
+        ("family.read", str(cast.family_a2.pk))
+    ]
 
 
 def test_detail_of_other_agency_is_404_and_audited(cast, login, new_events):
@@ -52,11 +54,14 @@ def test_user_without_membership_gets_403(cast, login):
 
 def _add_families(cast, n):
     Family.objects.bulk_create(
-        Family(agency=cast.agency_a, home_visitor=cast.hv_a, display_name=f"Bulk {i}") for i in range(n)
+        Family(agency=cast.agency_a, home_visitor=cast.hv_a, display_name=f"Bulk {i}")
+        for i in range(n)
     )
 
 
-def test_family_pages_query_count_does_not_grow_with_caseload(cast, login, django_assert_max_num_queries):
+def test_family_pages_query_count_does_not_grow_with_caseload(
+    cast, login, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -69,7 +74,10 @@ def test_family_pages_query_count_does_not_grow_with_caseload(cast, login, djang
             with CaptureQueriesContext(connection) as list_q:
                 assert client.get(reverse("families:list")).status_code == 200
             with CaptureQueriesContext(connection) as detail_q:
-                assert client.get(reverse("families:detail", args=[cast.family_a.pk])).status_code == 200
+                assert (
+                    client.get(reverse("families:detail", args=[cast.family_a.pk])).status_code
+                    == 200
+                )
             with CaptureQueriesContext(connection) as home_q:
                 assert client.get(reverse("reports:home")).status_code == 200
             counts.append((size, user.username, len(list_q), len(detail_q), len(home_q)))

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         rows = []
-        users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}", is_active=True).order_by("pk")
+        users = User.objects.filter(
+            email__endswith=f"@{DEMO_EMAIL_DOMAIN}", is_active=True
+        ).order_by("pk")
         for user in users:
             m = user.membership
             rows.append(

@@ -11,18 +11,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
         parser.add_argument("--if-empty", action="store_true", help="do nothing if agencies exist")
-        parser.add_argument("--families-per-visitor", type=int, nargs=2, default=[12, 15],
-                            metavar=("LOW", "HIGH"))
+        parser.add_argument(
+            "--families-per-visitor", type=int, nargs=2, default=[12, 15], metavar=("LOW", "HIGH")
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
-            raise CommandError("seed_demo writes synthetic data; it refuses to run with DEBUG off. "
-                               "Use --force if you really mean it.")
+            raise CommandError(
+                "seed_demo writes synthetic data; it refuses to run with DEBUG off. "
+                "Use --force if you really mean it."
+            )
         if Agency.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo data already present; nothing to do.")
                 return
-            raise CommandError("The database already holds agencies; seed_demo runs on an empty one.")
+            raise CommandError(
+                "The database already holds agencies; seed_demo runs on an empty one."
+            )
         low, high = options["families_per_visitor"]
         if not 0 <= low <= high:
             raise CommandError("--families-per-visitor needs 0 <= LOW <= HIGH.")

@@ -1,0 +1,104 @@
+"""verify_audit finds altered and removed events; the trail is append-only."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from imhhv.audit.models import AuditEvent, AuditHead
+from imhhv.audit.services import record
+
+
+def write_events(n):
+    return [
+        record(action="test.event", object_type="family", object_id=i, details={"i": i})
+        for i in range(n)
+    ]
+
+
+def run_verify():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+def tamper(sql, params=()):
+    """What an attacker with database access would do: bypass the append-only trigger."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_update_delete"
+            )
+            cursor.execute(sql, params)
+            cursor.execute(
+                "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_update_delete"
+            )
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
+            cursor.execute(sql, params)
+
+
+def test_intact_trail_reports_the_count(db):
+    write_events(5)
+    assert "5 events checked" in run_verify()
+
+
+def test_altered_row_is_named(db):
+    events = write_events(5)
+    tamper("UPDATE audit_auditevent SET action = 'family.list' WHERE seq = %s", [events[2].seq])
+    with pytest.raises(CommandError, match=f"event {events[2].seq}"):
+        run_verify()
+
+
+def test_deleted_middle_row_is_named(db):
+    events = write_events(5)
+    tamper("DELETE FROM audit_auditevent WHERE seq = %s", [events[1].seq])
+    with pytest.raises(CommandError, match=f"event {events[1].seq}"):
+        run_verify()
+
+
+def test_deleted_last_row_is_found(db):
+    events = write_events(3)
+    tamper("DELETE FROM audit_auditevent WHERE seq = %s", [events[-1].seq])
+    with pytest.raises(CommandError, match=f"event {events[-1].seq}"):
+        run_verify()
+
+
+def test_orm_refuses_update_and_delete(db):
+    event = write_events(1)[0]
+    event.action = "changed"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+def test_database_refuses_update(db):
+    event = write_events(1)[0]
+    with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+
+def test_chain_links_each_event_to_the_previous(db):
+    a, b = write_events(2)
+    assert b.prev_hash == a.hash and b.seq == a.seq + 1
+    assert AuditHead.objects.get(pk=1).hash == b.hash
+
+
+def test_changes_are_stored_before_and_after(cast):
+    from imhhv.accounts.services import change_membership
+    from imhhv.core.roles import Role
+
+    change_membership(
+        user=cast.hv_a,
+        role=Role.SUPERVISOR,
+        agency=cast.agency_a,
+        team=cast.team_a,
+        by=cast.admin_a,
+    )
+    event = AuditEvent.objects.filter(action="membership.change").get()
+    assert event.details["changes"] == {"role": ["home_visitor", "supervisor"]}
+    assert event.username == "admin_a" and event.object_id == str(cast.hv_a.pk)
+    assert "events checked" in run_verify()

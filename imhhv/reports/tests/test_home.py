@@ -1,0 +1,65 @@
+"""Each role's home page shows real figures for its own scope, and nothing beyond."""
+
+from django.urls import reverse
+
+from imhhv.families.models import Family
+
+HOME = reverse("reports:home")
+
+
+def test_home_visitor_sees_own_caseload(cast, login, new_events):
+    page = login(cast.hv_a).get(HOME).content.decode()
+    assert "My caseload" in page and "Test Family One" in page
+    assert "Test Family Two" not in page
+    assert "your cap at 1.00 FTE is 15" in page
+    assert [e.action for e in new_events()] == ["family.list"]
+
+
+def test_supervisor_sees_each_visitor_load(cast, login):
+    response = login(cast.sup_a).get(HOME)
+    loads = {v.user_id: (v.families, v.capacity) for v in response.context["loads"]}
+    assert loads == {cast.hv_a.pk: (1, 15), cast.hv_a2.pk: (1, 15)}
+    assert "Test Family" not in response.content.decode()  # counts, not names
+
+
+def test_agency_admin_sees_teams(cast, login):
+    response = login(cast.admin_a).get(HOME)
+    teams = {
+        t.team.name: (t.home_visitors, t.families, t.capacity) for t in response.context["teams"]
+    }
+    assert teams == {"A1": (2, 2, 30), "A2": (1, 1, 15)}
+
+
+def test_state_admin_sees_counts_per_agency_with_small_cells_suppressed(cast, login):
+    Family.objects.bulk_create(
+        Family(agency=cast.agency_b, home_visitor=cast.hv_b, display_name=f"Bulk {i}")
+        for i in range(20)
+    )
+    response = login(cast.state_admin).get(HOME)
+    rows = {r.agency.name: (r.teams, r.home_visitors, r.families) for r in response.context["rows"]}
+    assert rows == {"Alpha CMH": (2, 3, None), "Beta CMH": (1, 1, 21)}
+    page = response.content.decode()
+    assert "Test Family" not in page and "Bulk" not in page
+
+
+def test_evaluator_sees_aggregates_only(cast, login):
+    page = login(cast.evaluator).get(HOME).content.decode()
+    assert "Alpha CMH" in page and "Test Family" not in page
+
+
+def test_user_without_membership_sees_nothing(cast, login):
+    page = login(cast.nobody).get(HOME).content.decode()
+    assert "no active role" in page and "Test Family" not in page
+
+
+def test_navigation_follows_capabilities(cast, login):
+    visitor = login(cast.hv_a).get(HOME).content.decode()
+    assert 'href="/families/"' in visitor and 'href="/audit/"' not in visitor
+    admin = login(cast.admin_a).get(HOME).content.decode()
+    assert 'href="/audit/"' in admin
+    state = login(cast.state_admin).get(HOME).content.decode()
+    assert 'href="/families/"' not in state
+
+
+def test_health_check_is_public(client, db):
+    assert client.get(reverse("reports:health")).content == b"ok"

@@ -6,6 +6,7 @@ from django.urls import reverse
 NAV = [
     ("Home", "reports:home", None),
     ("Families", "families:list", "view_families"),
+    ("Staff", "staff:list", "manage_staff"),
     ("Audit trail", "audit:log", "view_audit"),
     ("API", "api:docs", None),
     ("Account", "accounts:account", None),

@@ -214,3 +214,38 @@ def remove_two_factor(*, user: User) -> None:
 
 def recovery_codes_left(*, user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+    role: Role,
+    agency: Agency | None,
+    team: Team | None,
+    fte: Decimal,
+    start_date: date,
+    by: User,
+) -> User:
+    """A new staff account with its first membership."""
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    membership = Membership(
+        user=user, role=role, agency=agency, team=team, fte=fte, start_date=start_date
+    )
+    membership.full_clean()
+    membership.save()
+    record(
+        action="user.create",
+        user=by,
+        target=user,
+        details={"membership_id": membership.pk, "start_date": start_date.isoformat()},
+        changes=diff({}, _membership_snapshot(membership)),
+    )
+    return user

@@ -4,6 +4,7 @@ Each function is keyword-only, atomic, and writes its audit event in the same
 transaction.
 """
 
+import math
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
@@ -210,6 +211,21 @@ def remove_two_factor(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record(action="mfa.remove", user=user)
+
+
+def seconds_until_code_allowed(*, device: TOTPDevice | None) -> int:
+    """After wrong codes django-otp pauses a device (1, 2, 4 ... seconds); how long is left."""
+    if device is None:
+        return 0
+    allowed, data = device.verify_is_allowed()
+    locked_until = (data or {}).get("locked_until")
+    if allowed or locked_until is None:
+        return 0
+    return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+
+
+def confirmed_totp_device(*, user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def recovery_codes_left(*, user: User) -> int:

@@ -83,6 +83,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def _wait_message(seconds: int) -> str:
+    return (
+        f"Too many wrong codes in a row. Wait {seconds} second{'s' if seconds != 1 else ''}, "
+        "then enter the code your app shows."
+    )
+
+
 @policy(SIGNED_IN_UNVERIFIED)
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -91,7 +98,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    code = request.POST.get("code", "").strip()
+    wait = services.seconds_until_code_allowed(device=services.confirmed_totp_device(user=user))
+    if request.method == "POST" and form.is_valid() and code.isdigit() and wait:
+        form.add_error("code", _wait_message(wait))
+    elif request.method == "POST" and form.is_valid():
         if services.verify_second_factor(request=request, code=form.cleaned_data["code"]):
             left = services.recovery_codes_left(user=user)
             if left <= 3:
@@ -111,7 +122,10 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:mfa_verify")
     device = services.pending_totp_device(user=user)
     form = EnrollForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    wait = services.seconds_until_code_allowed(device=device)
+    if request.method == "POST" and form.is_valid() and wait:
+        form.add_error("code", _wait_message(wait))
+    elif request.method == "POST" and form.is_valid():
         codes = services.confirm_totp_enrollment(
             request=request, device=device, code=form.cleaned_data["code"]
         )

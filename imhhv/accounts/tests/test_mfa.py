@@ -113,3 +113,16 @@ def test_administrators_cannot_remove_required_two_factor(cast, client):
         )
         client.post(reverse("accounts:account"), {"action": "remove"})
     assert TOTPDevice.objects.filter(user=cast.admin_a).exists()
+
+
+def test_a_quick_retry_after_a_wrong_code_is_told_to_wait(cast, client):
+    sign_in(client, "admin_a")
+    client.get(reverse("accounts:mfa_enroll"))
+    device = TOTPDevice.objects.get(user=cast.admin_a)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client.post(reverse("accounts:mfa_enroll"), {"code": wrong_code(device)})
+        too_soon = client.post(reverse("accounts:mfa_enroll"), {"code": code_for(device)})
+        assert b"Wait 1 second," in too_soon.content
+        clock.shift(timedelta(seconds=2))
+        done = client.post(reverse("accounts:mfa_enroll"), {"code": code_for(device)})
+        assert done.content.count(b"<li><code>") == 10

@@ -43,7 +43,12 @@ def families_visible_to(user: User) -> QuerySet[Family]:
 
 def get_family_for_user(user: User, family_id: int, *, write: bool = False) -> Family:
     """The family if `user` may see it; out of scope is a 404, like missing (audited)."""
-    family = families_visible_to(user).filter(pk=family_id).select_related("agency").first()
+    family = (
+        families_visible_to(user)
+        .filter(pk=family_id)
+        .select_related("agency", "home_visitor")
+        .first()
+    )
     if family is None:
         record(
             action="family.read",

@@ -27,13 +27,10 @@ def tamper(sql, params=()):
     """What an attacker with database access would do: bypass the append-only trigger."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_update_delete"
-            )
+            # A superuser can switch triggers off for the session.
+            cursor.execute("SET session_replication_role = replica")
             cursor.execute(sql, params)
-            cursor.execute(
-                "ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_update_delete"
-            )
+            cursor.execute("SET session_replication_role = origin")
         else:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
             cursor.execute(sql, params)

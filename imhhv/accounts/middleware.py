@@ -5,10 +5,10 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 
 from imhhv.accounts.policies import policy_of
@@ -28,11 +28,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        if not request.path.startswith(
-            settings.STATIC_URL
-            if settings.STATIC_URL.startswith("/")
-            else "/" + settings.STATIC_URL
-        ):
+        # Pages may show PHI: browsers and proxies must not keep them. Static files may.
+        if not request.path.startswith("/" + settings.STATIC_URL.strip("/") + "/"):
             response.setdefault("Cache-Control", "no-store")
         return response
 
@@ -128,7 +125,7 @@ def enforce_page_policy(request: HttpRequest, declared) -> HttpResponse | None:
     if not declared.requires_login:
         return None
     if not user.is_authenticated:
-        return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     if declared.requires_mfa and not mfa_satisfied(user):
         if has_confirmed_device(user):
             return redirect("accounts:mfa_verify")
@@ -141,7 +138,3 @@ def enforce_page_policy(request: HttpRequest, declared) -> HttpResponse | None:
         )
         raise PermissionDenied
     return None
-
-
-def api_error(detail: str, status: int) -> JsonResponse:
-    return JsonResponse({"detail": detail}, status=status)

@@ -1,6 +1,7 @@
 """API v1. Each view declares its access policy and calls the same access and service
 functions as the pages."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django_otp import match_token, user_has_device
@@ -70,8 +71,6 @@ class TokenView(PolicyAPIView):
         return Response({"token": key, "expires_at": token.expires_at})
 
     def _second_factor_error(self, user, otp: str) -> str | None:
-        from django.conf import settings
-
         if user_has_device(user, confirmed=True):
             if not otp:
                 return "This account uses two-factor sign-in: send the code as otp."

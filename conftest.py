@@ -17,7 +17,7 @@ from imhhv.accounts.models import Membership, User
 from imhhv.agencies.models import Agency, State, Team
 from imhhv.audit.models import AuditEvent
 from imhhv.core.roles import Role
-from imhhv.families.models import Family
+from imhhv.families.models import Assignment, Child, Enrollment, Family
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -69,12 +69,11 @@ class Cast:
         )
 
         def family(name, agency, visitor):
-            return Family.objects.create(
-                agency=agency,
-                home_visitor=visitor,
-                display_name=name,
-                child_birth_date=date(2026, 1, 15),
-            )
+            made = Family.objects.create(agency=agency, home_visitor=visitor, display_name=name)
+            Child.objects.create(family=made, first_name="Test Child", birth_date=date(2026, 1, 15))
+            Enrollment.objects.create(family=made, enrolled_on=start)
+            Assignment.objects.create(family=made, home_visitor=visitor, start_date=start)
+            return made
 
         self.family_a = family("Test Family One", self.agency_a, self.hv_a)
         self.family_a2 = family("Test Family Two", self.agency_a, self.hv_a2)
@@ -145,3 +144,14 @@ def login(client, new_events):
         return client
 
     return _login
+
+
+def add_families(agency, visitor, n, *, prefix="Bulk"):
+    """`n` active families (open episode, one child) on `visitor`'s caseload, in bulk."""
+    start = timezone.localdate() - timedelta(days=100)
+    families = Family.objects.bulk_create(
+        Family(agency=agency, home_visitor=visitor, display_name=f"{prefix} {i}") for i in range(n)
+    )
+    Enrollment.objects.bulk_create(Enrollment(family=f, enrolled_on=start) for f in families)
+    Child.objects.bulk_create(Child(family=f, birth_date=date(2026, 3, 1)) for f in families)
+    return families

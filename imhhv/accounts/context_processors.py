@@ -6,6 +6,9 @@ from django.urls import reverse
 NAV = [
     ("Home", "reports:home", None),
     ("Families", "families:list", "view_families"),
+    ("Referrals", "families:referrals", "manage_intake"),
+    ("Waitlist", "families:waitlist", "manage_intake"),
+    ("Capacity", "families:capacity", "assign_caseload"),
     ("Staff", "staff:list", "manage_staff"),
     ("Audit trail", "audit:log", "view_audit"),
     ("API", "api:docs", None),

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from imhhv.core.ages import age_in_months
+from imhhv.families.chart import youngest_age_months
 from imhhv.families.models import Family
 
 
@@ -30,7 +30,7 @@ class FamilySerializer(serializers.ModelSerializer):
     home_visitor = serializers.CharField(
         source="home_visitor.username", read_only=True, allow_null=True
     )
-    child_age_months = serializers.SerializerMethodField()
+    youngest_child_age_months = serializers.SerializerMethodField()
 
     class Meta:
         model = Family
@@ -39,13 +39,9 @@ class FamilySerializer(serializers.ModelSerializer):
             "display_name",
             "agency",
             "home_visitor",
-            "child_birth_date",
-            "child_age_months",
+            "youngest_child_age_months",
             "version",
         ]
 
-    def get_child_age_months(self, family: Family) -> int | None:
-        today = self.context["today"]
-        if family.child_birth_date is None:
-            return None
-        return age_in_months(family.child_birth_date, today)
+    def get_youngest_child_age_months(self, family: Family) -> int | None:
+        return youngest_age_months(family, self.context["today"])

@@ -126,7 +126,11 @@ class FamilyListView(GenericAPIView):
     serializer_class = s.FamilySerializer
 
     def get_queryset(self):
-        return families_visible_to(self.request.user).select_related("agency", "home_visitor")
+        return (
+            families_visible_to(self.request.user)
+            .select_related("agency", "home_visitor")
+            .prefetch_related("children")
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

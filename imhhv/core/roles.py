@@ -50,6 +50,7 @@ ROLE_SCOPE = {
 CAPABILITIES = {
     "view_families": "see family records within the role's scope",
     "document_visits": "write home visits, screenings and plans for families in scope",
+    "edit_families": "update a family's record: caregivers, children, births, consents",
     "assign_caseload": "assign or transfer families between home visitors",
     "manage_intake": "take referrals, screen eligibility and manage the waitlist",
     "supervise": "provide reflective supervision and review team fidelity",
@@ -62,13 +63,21 @@ CAPABILITIES = {
 }
 
 ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
-    Role.HOME_VISITOR: frozenset({"view_families", "document_visits"}),
+    Role.HOME_VISITOR: frozenset({"view_families", "document_visits", "edit_families"}),
     Role.SUPERVISOR: frozenset(
-        {"view_families", "document_visits", "assign_caseload", "manage_intake", "supervise"}
+        {
+            "view_families",
+            "document_visits",
+            "edit_families",
+            "assign_caseload",
+            "manage_intake",
+            "supervise",
+        }
     ),
     Role.AGENCY_ADMIN: frozenset(
         {
             "view_families",
+            "edit_families",
             "assign_caseload",
             "manage_intake",
             "manage_staff",

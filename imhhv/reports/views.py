@@ -6,11 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from imhhv.accounts.policies import PUBLIC, SIGNED_IN, policy
+from imhhv.agencies.policy import policy_on
 from imhhv.audit.services import record
-from imhhv.core.ages import age_in_months
 from imhhv.core.caseload import caseload_capacity
 from imhhv.core.roles import Scope
 from imhhv.families.access import families_visible_to
+from imhhv.families.chart import is_expecting, youngest_age_months
 from imhhv.reports import queries
 
 
@@ -23,18 +24,17 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "reports/home_no_role.html", context)
     if user.scope == Scope.CASELOAD:
         today = timezone.localdate()
-        families = list(families_visible_to(user).select_related("agency"))
+        families = list(families_visible_to(user).active().prefetch_related("children"))
         record(
             action="family.list",
             object_type="family",
             details={"count": len(families), "ids": [f.pk for f in families], "view": "home"},
         )
         context.update(
-            families=[
-                (f, age_in_months(f.child_birth_date, today) if f.child_birth_date else None)
-                for f in families
-            ],
-            capacity=caseload_capacity(membership.fte, cap_per_fte=settings.CASELOAD_CAP_PER_FTE),
+            families=[(f, youngest_age_months(f, today), is_expecting(f)) for f in families],
+            capacity=caseload_capacity(
+                membership.fte, cap_per_fte=policy_on().caseload_cap_per_fte
+            ),
         )
         return render(request, "reports/home_visitor.html", context)
     if user.scope == Scope.TEAM:

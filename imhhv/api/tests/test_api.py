@@ -36,7 +36,7 @@ def test_token_sign_in_returns_a_token_that_works(cast, client, new_events):
         "role": "home_visitor",
         "agency": "Alpha CMH",
         "team": "A1",
-        "capabilities": ["document_visits", "view_families"],
+        "capabilities": ["document_visits", "edit_families", "view_families"],
     }
     assert [e.details.get("via") for e in new_events(action="login")] == ["api"]
 

@@ -67,8 +67,29 @@ def test_out_of_scope_is_404_like_missing_and_audited(cast, new_events):
     assert [e.object_id for e in denials] == [str(cast.family_b.pk), "999999"]
 
 
-def test_write_needs_the_document_capability(cast, new_events):
+def test_write_needs_the_capability(cast, new_events):
     assert get_family_for_user(cast.hv_a, cast.family_a.pk, write=True) == cast.family_a
     with pytest.raises(PermissionDenied):
-        get_family_for_user(cast.admin_a, cast.family_a.pk, write=True)
+        get_family_for_user(cast.hv_a, cast.family_a.pk, write=True, capability="assign_caseload")
     assert len(new_events(action="family.write", outcome="denied")) == 1
+
+
+def test_a_discharged_family_is_read_only(cast, new_events):
+    from django.utils import timezone
+
+    from imhhv.families.services import FamilyIsDischarged, discharge_family
+
+    discharge_family(
+        family=cast.family_a,
+        by=cast.sup_a,
+        discharged_on=timezone.localdate(),
+        reason="goals_met",
+        planned=True,
+    )
+    assert get_family_for_user(cast.hv_a, cast.family_a.pk) == cast.family_a
+    with pytest.raises(FamilyIsDischarged):
+        get_family_for_user(cast.hv_a, cast.family_a.pk, write=True)
+    assert (
+        new_events(action="family.write", outcome="denied")[0].details["reason"]
+        == "discharged: read-only"
+    )

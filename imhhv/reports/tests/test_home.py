@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from imhhv.families.models import Family
+from conftest import add_families
 
 HOME = reverse("reports:home")
 
@@ -31,10 +31,7 @@ def test_agency_admin_sees_teams(cast, login):
 
 
 def test_state_admin_sees_counts_per_agency_with_small_cells_suppressed(cast, login):
-    Family.objects.bulk_create(
-        Family(agency=cast.agency_b, home_visitor=cast.hv_b, display_name=f"Bulk {i}")
-        for i in range(20)
-    )
+    add_families(cast.agency_b, cast.hv_b, 20)
     response = login(cast.state_admin).get(HOME)
     rows = {r.agency.name: (r.teams, r.home_visitors, r.families) for r in response.context["rows"]}
     assert rows == {"Alpha CMH": (2, 3, None), "Beta CMH": (1, 1, 21)}

@@ -1,0 +1,60 @@
+"""What the family chart shows, computed once for the page and the API."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from imhhv.agencies.models import ProgramPolicy
+from imhhv.core.ages import (
+    age_in_months,
+    corrected_age_months,
+    needs_transition_planning,
+    transition_date,
+)
+from imhhv.families.models import Child, Family
+
+
+@dataclass
+class ChildView:
+    child: Child
+    age_months: int | None  # None: not born yet
+    corrected_months: int | None  # None: no correction applies
+    turns_limit_on: date | None
+    transition_planning: bool
+    transition_message: str = ""
+
+
+def child_view(child: Child, *, today: date, policy: ProgramPolicy) -> ChildView:
+    if child.birth_date is None:
+        return ChildView(child, None, None, None, False)
+    limit = policy.age_limit_months
+    turns_on = transition_date(child.birth_date, limit)
+    planning = needs_transition_planning(
+        child.birth_date,
+        today,
+        from_months=policy.transition_planning_months,
+        age_limit_months=limit,
+    )
+    age_words = str(limit // 12) if limit % 12 == 0 else f"{limit} months old"
+    return ChildView(
+        child=child,
+        age_months=age_in_months(child.birth_date, today),
+        corrected_months=corrected_age_months(child.birth_date, today, child.gestational_age_weeks),
+        turns_limit_on=turns_on,
+        transition_planning=planning,
+        transition_message=(
+            f"Transition planning: {child.first_name or 'the child'} turns {age_words} "
+            f"on {turns_on:%-d %B %Y}."
+            if planning
+            else ""
+        ),
+    )
+
+
+def youngest_age_months(family: Family, today: date) -> int | None:
+    """Age of the youngest born child (needs `children` prefetched); None if none born."""
+    births = [c.birth_date for c in family.children.all() if c.birth_date]
+    return age_in_months(max(births), today) if births else None
+
+
+def is_expecting(family: Family) -> bool:
+    return any(c.birth_date is None for c in family.children.all())

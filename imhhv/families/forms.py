@@ -1,0 +1,381 @@
+"""Forms for intake, enrollment and the family record. Field rules come from imhhv.core."""
+
+from django import forms
+from django.utils import timezone
+
+from imhhv.core.ages import check_child_dates
+from imhhv.families.models import (
+    LANGUAGES,
+    MEDICAID_CHOICES,
+    REFERRAL_SOURCES,
+    Caregiver,
+    Child,
+    Consent,
+    Enrollment,
+    RiskFactor,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_field(label: str, *, required: bool = True, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DATE, **kwargs)
+
+
+def risk_factor_choices(applies_to: str | None = None) -> list[tuple[str, str]]:
+    factors = RiskFactor.objects.filter(active=True)
+    if applies_to:
+        factors = factors.filter(applies_to=applies_to)
+    return [(rf.code, rf.label) for rf in factors]
+
+
+class ReferralForm(forms.Form):
+    referral_date = date_field("Referral date", initial=timezone.localdate)
+    source = forms.ChoiceField(label="Referral source", choices=REFERRAL_SOURCES)
+    referrer_name = forms.CharField(label="Referrer's name", required=False, max_length=200)
+    referrer_organization = forms.CharField(
+        label="Referrer's organization", required=False, max_length=200
+    )
+    referrer_phone = forms.CharField(label="Referrer's phone", required=False, max_length=40)
+    pregnant = forms.BooleanField(label="Currently pregnant", required=False)
+    due_date = date_field("Due date", required=False)
+    parent_risk_factors = forms.MultipleChoiceField(
+        label="Parent risk factors", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    child_risk_factors = forms.MultipleChoiceField(
+        label="Child risk factors", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    medicaid_status = forms.ChoiceField(
+        label="Medicaid status", choices=MEDICAID_CHOICES, initial="unknown"
+    )
+    medicaid_id = forms.CharField(label="Medicaid id", required=False, max_length=40)
+    other_funding = forms.CharField(
+        label="Other funding source",
+        required=False,
+        max_length=200,
+        help_text="Only when the family is not Medicaid-eligible.",
+    )
+    consent_to_contact = forms.BooleanField(
+        label="The family agreed to be contacted", required=False
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent_risk_factors"].choices = risk_factor_choices("parent")
+        self.fields["child_risk_factors"].choices = risk_factor_choices("child")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        if data.get("referral_date") and data["referral_date"] > today:
+            self.add_error("referral_date", "A referral date cannot be in the future.")
+        if data.get("pregnant"):
+            if not data.get("due_date"):
+                self.add_error("due_date", "Give the due date for a pregnancy.")
+            else:
+                for field, message in check_child_dates(
+                    today=today, birth_date=None, due_date=data["due_date"]
+                ).items():
+                    self.add_error("due_date" if field == "due_date" else None, message)
+        return data
+
+    def risk_factor_codes(self) -> list[str]:
+        return self.cleaned_data["parent_risk_factors"] + self.cleaned_data["child_risk_factors"]
+
+    def referral_data(self) -> dict:
+        skip = {"parent_risk_factors", "child_risk_factors"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=100)
+    last_name = forms.CharField(label="Last name", max_length=100)
+    birth_date = date_field("Birth date", required=False)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    address = forms.CharField(label="Street address", required=False, max_length=300)
+    city = forms.CharField(label="City", required=False, max_length=100)
+    zip_code = forms.CharField(label="ZIP code", required=False, max_length=10)
+    preferred_language = forms.ChoiceField(
+        label="Preferred language", choices=LANGUAGES, initial="en"
+    )
+    interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
+
+    def clean_birth_date(self):
+        birth = self.cleaned_data.get("birth_date")
+        if birth and birth > timezone.localdate():
+            raise forms.ValidationError("A birth date cannot be in the future.")
+        return birth
+
+
+class ReferralChildForm(forms.Form):
+    first_name = forms.CharField(label="Child's first name", required=False, max_length=100)
+    birth_date = date_field("Child's birth date")
+
+    def clean_birth_date(self):
+        birth = self.cleaned_data["birth_date"]
+        errors = check_child_dates(today=timezone.localdate(), birth_date=birth, due_date=None)
+        if errors:
+            raise forms.ValidationError(next(iter(errors.values())))
+        return birth
+
+
+class BaseNonEmptyFormSet(forms.BaseFormSet):
+    """Blank extra forms are ignored; `filled()` gives the cleaned data of the others."""
+
+    def filled(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+CaregiverFormSet = forms.formset_factory(
+    PersonForm, formset=BaseNonEmptyFormSet, extra=2, max_num=4, min_num=1, validate_min=True
+)
+ReferralChildFormSet = forms.formset_factory(
+    ReferralChildForm, formset=BaseNonEmptyFormSet, extra=3, max_num=6
+)
+
+
+class DuplicateConfirmForm(forms.Form):
+    not_a_duplicate = forms.BooleanField(
+        label="I checked the possible matches above: this is a different family.", required=False
+    )
+
+
+class OverrideForm(forms.Form):
+    eligible = forms.TypedChoiceField(
+        label="Decision",
+        choices=[("true", "Eligible"), ("false", "Not eligible")],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    override_reason = forms.CharField(
+        label="Reason for overriding the rule",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+    )
+
+
+class CloseReferralForm(forms.Form):
+    closed_reason = forms.CharField(label="Why is the referral closed?", max_length=200)
+
+
+# --- enrollment -------------------------------------------------------------------------
+
+
+class EnrollmentForm(forms.Form):
+    enrolled_on = date_field("Enrollment date", initial=timezone.localdate)
+    prenatal = forms.BooleanField(label="Enrolled during pregnancy", required=False)
+    gestational_weeks = forms.IntegerField(
+        label="Weeks of pregnancy at enrollment", required=False, min_value=4, max_value=42
+    )
+    consents = forms.MultipleChoiceField(
+        label="Consents given today",
+        choices=Consent.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Consent.Kind.SERVICES],
+    )
+    home_visitor = forms.TypedChoiceField(
+        label="Home visitor", required=False, coerce=int, empty_value=None
+    )
+    assign_reason = forms.CharField(
+        label="Reason (needed to go over a visitor's cap)", required=False, max_length=300
+    )
+    over_cap_confirmed = forms.BooleanField(
+        label="Assign even though it goes over the cap", required=False
+    )
+
+    def __init__(self, *args, visitors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_visitor"].choices = [("", "Assign later")] + [
+            (m.user_id, f"{m.user.display_name()} ({m.team.name if m.team else ''}, {m.fte} FTE)")
+            for m in visitors
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("prenatal") and not data.get("gestational_weeks"):
+            self.add_error("gestational_weeks", "Give the weeks of pregnancy at enrollment.")
+        if data.get("enrolled_on") and data["enrolled_on"] > timezone.localdate():
+            self.add_error("enrolled_on", "The enrollment date cannot be in the future.")
+        if data.get("consents") is not None and Consent.Kind.SERVICES not in data["consents"]:
+            self.add_error("consents", "Services need the family's consent to services.")
+        return data
+
+
+class CaregiverForm(forms.ModelForm):
+    races = forms.MultipleChoiceField(
+        label="Race (choose all that apply)",
+        choices=Caregiver.RACES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programs = forms.MultipleChoiceField(
+        label="Means-tested programs",
+        choices=Caregiver.PROGRAMS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Caregiver
+        fields = [
+            "relationship",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "phone",
+            "address",
+            "city",
+            "zip_code",
+            "preferred_language",
+            "interpreter_needed",
+            "races",
+            "hispanic",
+            "tribal_affiliation",
+            "education",
+            "employment",
+            "programs",
+            "insurance",
+            "medicaid_id",
+        ]
+        labels = {
+            "hispanic": "Hispanic or Latino ethnicity",
+            "interpreter_needed": "Needs an interpreter",
+        }
+        widgets = {"birth_date": DATE}
+
+    def clean_birth_date(self):
+        birth = self.cleaned_data.get("birth_date")
+        if birth and birth > timezone.localdate():
+            raise forms.ValidationError("A birth date cannot be in the future.")
+        return birth
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "birth_date",
+            "due_date",
+            "gestational_age_weeks",
+            "birth_weight_grams",
+        ]
+        labels = {
+            "gestational_age_weeks": "Gestational age at birth (weeks)",
+            "birth_weight_grams": "Birth weight (grams)",
+        }
+        widgets = {"birth_date": DATE, "due_date": DATE}
+
+    def clean(self):
+        data = super().clean()
+        errors = check_child_dates(
+            today=timezone.localdate(),
+            birth_date=data.get("birth_date"),
+            due_date=data.get("due_date"),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+
+class BaseModelFilledFormSet(forms.BaseFormSet):
+    def filled(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+EnrollCaregiverFormSet = forms.formset_factory(
+    CaregiverForm, formset=BaseModelFilledFormSet, extra=1, max_num=6, min_num=1, validate_min=True
+)
+EnrollChildFormSet = forms.formset_factory(
+    ChildForm, formset=BaseModelFilledFormSet, extra=1, max_num=6, min_num=1, validate_min=True
+)
+
+
+# --- the family record ------------------------------------------------------------------
+
+
+class VersionForm(forms.Form):
+    """Carries the version of the family the user saw, to refuse a stale save."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AssignForm(VersionForm):
+    home_visitor = forms.TypedChoiceField(label="Home visitor", coerce=int)
+    start_date = date_field("From", initial=timezone.localdate)
+    reason = forms.CharField(label="Reason", required=False, max_length=300)
+    over_cap_confirmed = forms.BooleanField(
+        label="Assign even though it goes over the cap", required=False
+    )
+
+    def __init__(self, *args, visitors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["home_visitor"].choices = [
+            (m.user_id, f"{m.user.display_name()} ({m.team.name if m.team else ''}, {m.fte} FTE)")
+            for m in visitors
+        ]
+
+
+class DischargeForm(VersionForm):
+    discharged_on = date_field("Discharge date", initial=timezone.localdate)
+    reason = forms.ChoiceField(label="Reason", choices=Enrollment.DischargeReason.choices)
+    planned = forms.TypedChoiceField(
+        label="Was the discharge planned?",
+        choices=[("true", "Planned"), ("false", "Unplanned")],
+        coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+    )
+    transition_plan = forms.CharField(
+        label="Transition plan", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referrals_made = forms.CharField(
+        label="Referrals made",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Services the family was referred on to.",
+    )
+
+    def clean_discharged_on(self):
+        day = self.cleaned_data["discharged_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("The discharge date cannot be in the future.")
+        return day
+
+
+class ReenrollForm(VersionForm):
+    enrolled_on = date_field("New enrollment date", initial=timezone.localdate)
+    prenatal = forms.BooleanField(label="Enrolled during pregnancy", required=False)
+    gestational_weeks = forms.IntegerField(
+        label="Weeks of pregnancy at enrollment", required=False, min_value=4, max_value=42
+    )
+
+
+class CaregiverEditForm(CaregiverForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class BirthForm(VersionForm):
+    first_name = forms.CharField(label="Child's first name", required=False, max_length=100)
+    birth_date = date_field("Birth date")
+    gestational_age_weeks = forms.IntegerField(
+        label="Gestational age at birth (weeks)", min_value=20, max_value=45
+    )
+    birth_weight_grams = forms.IntegerField(
+        label="Birth weight (grams)", min_value=200, max_value=7000
+    )
+
+    def clean_birth_date(self):
+        birth = self.cleaned_data["birth_date"]
+        if birth > timezone.localdate():
+            raise forms.ValidationError("A birth date cannot be in the future.")
+        return birth
+
+
+class ConsentForm(forms.Form):
+    kind = forms.ChoiceField(label="Consent", choices=Consent.Kind.choices)
+    given_on = date_field("Given on", initial=timezone.localdate)
+
+
+class RevokeConsentForm(forms.Form):
+    revoked_on = date_field("Revoked on", initial=timezone.localdate)

@@ -1,13 +1,14 @@
 """Intake pages: referrals, eligibility screening, the waitlist, capacity and enrollment."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from imhhv.accounts.policies import capability, policy
+from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.families import forms, services
 from imhhv.families.access import families_visible_to, get_referral_for_user, referrals_visible_to
@@ -131,18 +132,23 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     request, "Eligible." if result.eligible else "Not eligible: see the reasons."
                 )
                 return redirect("families:referral", pk=referral.pk)
+            if action == "override" and not request.user.can("supervise"):
+                record(
+                    action="referral.override",
+                    outcome=Outcome.DENIED,
+                    target=referral,
+                    details={"reason": "missing capability supervise"},
+                )
+                raise PermissionDenied("Only a supervisor can override the eligibility rule.")
             if action == "override" and override.is_valid():
-                if not request.user.can("supervise"):
-                    override.add_error(None, "Only a supervisor can override the eligibility rule.")
-                else:
-                    services.override_eligibility(
-                        referral=referral,
-                        by=request.user,
-                        eligible=override.cleaned_data["eligible"],
-                        reason=override.cleaned_data["override_reason"],
-                    )
-                    messages.success(request, "Override recorded.")
-                    return redirect("families:referral", pk=referral.pk)
+                services.override_eligibility(
+                    referral=referral,
+                    by=request.user,
+                    eligible=override.cleaned_data["eligible"],
+                    reason=override.cleaned_data["override_reason"],
+                )
+                messages.success(request, "Override recorded.")
+                return redirect("families:referral", pk=referral.pk)
             if action == "close" and close.is_valid():
                 services.close_referral(
                     referral=referral, by=request.user, reason=close.cleaned_data["closed_reason"]

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("imhhv.reports.urls")),
     path("account/", include("imhhv.accounts.urls")),
+    path("settings/", include("imhhv.agencies.urls")),
     path("staff/", include("imhhv.accounts.staff_urls")),
     path("families/", include("imhhv.families.urls")),
     path("audit/", include("imhhv.audit.urls")),

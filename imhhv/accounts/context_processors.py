@@ -10,6 +10,7 @@ NAV = [
     ("Waitlist", "families:waitlist", "manage_intake"),
     ("Capacity", "families:capacity", "assign_caseload"),
     ("Staff", "staff:list", "manage_staff"),
+    ("Settings", "agencies:settings", "manage_policy"),
     ("Audit trail", "audit:log", "view_audit"),
     ("API", "api:docs", None),
     ("Account", "accounts:account", None),
@@ -23,7 +24,11 @@ def navigation(request):
         path = request.path
         for label, name, cap in NAV:
             if cap is None or user.can(cap):
-                url = reverse(name)
-                current = path == url if url == "/" else path.startswith(url)
-                items.append({"label": label, "url": url, "current": current})
+                items.append({"label": label, "url": reverse(name), "current": False})
+        # The current item is the one with the longest URL that the path starts with.
+        matches = [
+            i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+        ]
+        if matches:
+            max(matches, key=lambda i: len(i["url"]))["current"] = True
     return {"nav_items": items, "demo_mode": settings.DEMO_MODE}

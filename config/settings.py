@@ -217,8 +217,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-# Caseload cap per full-time home visitor (DOMAIN.md §2); a policy default.
-CASELOAD_CAP_PER_FTE = 15
 # Aggregates shown to the state suppress cells of 1..SMALL_CELL_MAX people (DOMAIN.md §7).
 SMALL_CELL_MAX = 10
 

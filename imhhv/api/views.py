@@ -1,19 +1,32 @@
 """API v1. Each view declares its access policy and calls the same access and service
-functions as the pages."""
+functions as the pages.
+
+This module holds sign-in, `me`, the schema and the helpers every view uses; the family
+journey lives in `views_intake` (referrals, waitlist, capacity) and `views_families`.
+
+Status codes, the same everywhere:
+  400  bad input: `{field: [messages]}` (`non_field_errors` for the body as a whole);
+       malformed JSON: `{"detail": ...}`.
+  401  no valid token or session.
+  403  the role lacks the capability the view declares (audited as access.capability).
+  404  missing, or out of the caller's scope: the two look the same (audited as denied).
+  409  a conflict with the record's state, nothing saved: a possible duplicate, a cap
+       that needs confirming, a stale version, a discharged (read-only) family.
+"""
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.utils import timezone
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django_otp import match_token, user_has_device
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from imhhv.accounts.policies import PUBLIC, SIGNED_IN, capability
+from imhhv.accounts.policies import PUBLIC, SIGNED_IN
 from imhhv.accounts.services import record_failed_sign_in
 from imhhv.api import serializers as s
 from imhhv.api.models import ApiToken
@@ -21,9 +34,51 @@ from imhhv.api.permissions import PolicyPermission
 from imhhv.api.services import issue_token, revoke_token
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
-from imhhv.families.access import families_visible_to, get_family_for_user
 
 GENERIC_LOGIN_ERROR = "Unable to sign in with that username and password."
+
+# Shared response descriptions for the schema.
+BAD_INPUT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Field errors: {field: [messages]}; non_field_errors for the whole body.",
+)
+FORBIDDEN = OpenApiResponse(
+    s.DetailSerializer, description="The role lacks the capability (audited)."
+)
+NOT_FOUND = OpenApiResponse(
+    s.DetailSerializer, description="Missing or out of scope, alike (audited)."
+)
+
+
+def validated(serializer_class, data) -> dict:
+    """The validated input, or a 400 with field errors (DRF raises it)."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def field_errors(error: ValidationError, *, rename: dict[str, str] | None = None) -> dict:
+    """A service's ValidationError as API field errors.
+
+    `message_dict` when the error names fields (service names mapped onto the API's with
+    `rename`), else the messages under `non_field_errors`.
+    """
+    rename = rename or {}
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": list(error.messages)}
+    errors: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        key = "non_field_errors" if field == NON_FIELD_ERRORS else rename.get(field, field)
+        errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+def bad_input(error: ValidationError, *, rename: dict[str, str] | None = None) -> Response:
+    return Response(field_errors(error, rename=rename), status=status.HTTP_400_BAD_REQUEST)
+
+
+def conflict(detail: str, **extra) -> Response:
+    return Response({"detail": detail, **extra}, status=status.HTTP_409_CONFLICT)
 
 
 class PolicyAPIView(APIView):
@@ -118,48 +173,6 @@ class MeView(PolicyAPIView):
                 }
             ).data
         )
-
-
-class FamilyListView(GenericAPIView):
-    access_policy = capability("view_families")
-    permission_classes = [PolicyPermission]
-    serializer_class = s.FamilySerializer
-
-    def get_queryset(self):
-        return (
-            families_visible_to(self.request.user)
-            .select_related("agency", "home_visitor")
-            .prefetch_related("children")
-        )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
-
-    @extend_schema(operation_id="families_list")
-    def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        data = self.get_serializer(page, many=True).data
-        record(
-            action="family.list",
-            object_type="family",
-            details={"count": len(page), "ids": [f["id"] for f in data], "via": "api"},
-        )
-        return self.get_paginated_response(data)
-
-
-class FamilyDetailView(GenericAPIView):
-    access_policy = capability("view_families")
-    permission_classes = [PolicyPermission]
-    serializer_class = s.FamilySerializer
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
-
-    @extend_schema(operation_id="families_retrieve")
-    def get(self, request, pk: int):
-        family = get_family_for_user(request.user, pk)
-        record(action="family.read", target=family, details={"via": "api"})
-        return Response(self.get_serializer(family).data)
 
 
 class SchemaView(SpectacularAPIView):

@@ -1,9 +1,7 @@
 """Read-side queries for intake and capacity. Callers pass ids already scoped by access.py."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 
@@ -97,41 +95,4 @@ def agency_capacity(agency: Agency, *, today: date | None = None) -> list[Visito
     return [
         VisitorCapacity(m, counts.get(m.user_id, 0), caseload_capacity(m.fte, cap_per_fte=cap))
         for m in memberships
-    ]
-
-
-@dataclass
-class AgencyCapacity:
-    agency: Agency
-    home_visitors: int
-    capacity: int
-    active_families: int
-    waiting: int
-
-    @property
-    def open_slots(self) -> int:
-        return self.capacity - self.active_families
-
-
-def statewide_capacity(*, today: date | None = None) -> list[AgencyCapacity]:
-    """Per agency, counts only: capacity, active families, open slots, waitlist length."""
-    cap = policy_on(today).caseload_cap_per_fte
-    ftes: dict[int, list[Decimal]] = defaultdict(list)
-    for agency_id, fte in (
-        Membership.objects.active().filter(role=Role.HOME_VISITOR).values_list("agency_id", "fte")
-    ):
-        ftes[agency_id].append(fte)
-    active = dict(Family.objects.active().values_list("agency").annotate(n=Count("pk")).order_by())
-    waiting = dict(
-        Referral.objects.waiting().values_list("agency").annotate(n=Count("pk")).order_by()
-    )
-    return [
-        AgencyCapacity(
-            agency=a,
-            home_visitors=len(ftes[a.pk]),
-            capacity=sum(caseload_capacity(f, cap_per_fte=cap) for f in ftes[a.pk]),
-            active_families=active.get(a.pk, 0),
-            waiting=waiting.get(a.pk, 0),
-        )
-        for a in Agency.objects.order_by("name")
     ]

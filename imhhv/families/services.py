@@ -145,6 +145,8 @@ def create_referral(
         pregnant=bool(data.get("pregnant")),
         children=children,
     )
+    if any(p.get("birth_date") and p["birth_date"] > today for p in caregivers):
+        raise ValidationError({"caregivers": ["A caregiver's birth date cannot be in the future."]})
     factors = _risk_factors(risk_factor_codes)
     referral = Referral(
         agency=agency, created_by=by, **{k: v for k, v in data.items() if k in REFERRAL_FIELDS}
@@ -263,7 +265,7 @@ def screen_referral(*, referral: Referral, by: User, on: date | None = None) -> 
 def override_eligibility(*, referral: Referral, by: User, eligible: bool, reason: str) -> Referral:
     """A supervisor's decision against the rule, with the reason written down (audited)."""
     reason = reason.strip()
-    if not by.can("supervise") and not by.can("manage_staff"):
+    if not by.can("supervise"):
         raise PermissionDenied
     if len(reason) < 10:
         raise ValidationError(
@@ -364,7 +366,20 @@ def assign_home_visitor(
 ) -> Assignment:
     """Assign or transfer the family, keeping the history of who had it when."""
     start_date = start_date or timezone.localdate()
-    _require_open(family)
+    episode = _require_open(family)
+    current = family.assignments.filter(end_date__isnull=True).first()
+    if start_date > timezone.localdate():
+        raise ValidationError({"start_date": ["An assignment cannot start in the future."]})
+    if start_date < episode.enrolled_on:
+        raise ValidationError({"start_date": ["An assignment cannot start before enrollment."]})
+    if current is not None and start_date < current.start_date:
+        raise ValidationError(
+            {
+                "start_date": [
+                    f"The current assignment started {current.start_date}; start on or after it."
+                ]
+            }
+        )
     eligible = Membership.objects.active_on(start_date).filter(
         user=home_visitor, agency=family.agency, role__in=[Role.HOME_VISITOR, Role.SUPERVISOR]
     )
@@ -381,7 +396,6 @@ def assign_home_visitor(
         if len(reason.strip()) < 5:
             raise ValidationError({"reason": ["Going over the cap needs a reason."]})
     _bump_version(family, expected_version)
-    current = family.assignments.filter(end_date__isnull=True).first()
     if current is not None:
         current.end_date = max(current.start_date, start_date - timedelta(days=1))
         current.save(update_fields=["end_date"])
@@ -565,6 +579,16 @@ def discharge_family(
         )
     if reason not in Enrollment.DischargeReason.values:
         raise ValidationError({"reason": ["Choose a discharge reason."]})
+    current = family.assignments.filter(end_date__isnull=True).first()
+    if current is not None and discharged_on < current.start_date:
+        raise ValidationError(
+            {
+                "discharged_on": [
+                    f"The current home visitor was assigned on {current.start_date}; "
+                    "discharge on or after that day."
+                ]
+            }
+        )
     _bump_version(family, expected_version)
     episode.discharged_on = discharged_on
     episode.discharge_reason = reason

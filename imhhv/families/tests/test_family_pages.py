@@ -279,3 +279,39 @@ def test_chart_query_count_does_not_grow(cast, login):
             client.get(url("detail", cast.family_a))
         counts.append(len(q))
     assert counts[0] == counts[1], counts
+
+
+def test_assignment_and_discharge_dates_cannot_cut_into_history(cast, login):
+    from imhhv.families.models import Assignment
+
+    Assignment.objects.filter(family=cast.family_a).update(start_date=TODAY - timedelta(days=3))
+    sup = login(cast.sup_a)
+    early = sup.post(
+        url("discharge", cast.family_a),
+        {
+            "discharged_on": (TODAY - timedelta(days=5)).isoformat(),
+            "reason": "moved",
+            "planned": "false",
+            "version": cast.family_a.version,
+        },
+    )
+    assert b"discharge on or after that day" in early.content
+    future = sup.post(
+        url("assign", cast.family_a),
+        {
+            "home_visitor": cast.hv_a2.pk,
+            "start_date": (TODAY + timedelta(days=3)).isoformat(),
+            "version": cast.family_a.version,
+        },
+    )
+    assert b"cannot start in the future" in future.content
+    before = sup.post(
+        url("assign", cast.family_a),
+        {
+            "home_visitor": cast.hv_a2.pk,
+            "start_date": (TODAY - timedelta(days=10)).isoformat(),
+            "version": cast.family_a.version,
+        },
+    )
+    assert b"start on or after it" in before.content
+    assert cast.family_a.assignments.count() == 1

@@ -3,7 +3,8 @@
 Pages, API, exports, reports and commands all start here.
 
 Families: a home visitor sees their own caseload, a supervisor the families of the home
-visitors on their team, an agency administrator the agency's families. State
+visitors on their team plus the agency's families not yet assigned to anyone, an agency
+administrator the agency's families. State
 administrators and evaluators see no family rows (they work with aggregates and
 de-identified data). A user without an active membership sees nothing.
 
@@ -40,8 +41,13 @@ def families_visible_to(user: User) -> QuerySet[Family]:
             .filter(team_id=membership.team_id, role=Role.HOME_VISITOR)
             .values("user_id")
         )
-        # Supervisors who carry a small caseload of their own see it too.
-        return families.filter(Q(home_visitor_id__in=team_visitors) | Q(home_visitor_id=user.pk))
+        # Supervisors who carry a small caseload of their own see it too, and every
+        # family of the agency still waiting for a home visitor: assigning is their job.
+        return families.filter(
+            Q(home_visitor_id__in=team_visitors)
+            | Q(home_visitor_id=user.pk)
+            | Q(home_visitor__isnull=True)
+        )
     if scope == Scope.CASELOAD:
         return families.filter(home_visitor_id=user.pk)
     return Family.objects.none()

@@ -120,18 +120,31 @@ class ReferralChildForm(forms.Form):
         return birth
 
 
-class BaseNonEmptyFormSet(forms.BaseFormSet):
-    """Blank extra forms are ignored; `filled()` gives the cleaned data of the others."""
+class PeopleFormSet(forms.BaseFormSet):
+    """A formset of people. `filled()` gives the cleaned data of every person to keep:
+    prefilled forms (kept as shown unless ticked "Leave out") and extra forms the user
+    filled in; blank extra forms are ignored."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Leave this person out"
 
     def filled(self) -> list[dict]:
-        return [f.cleaned_data for f in self.forms if f.has_changed() and f.cleaned_data]
+        kept = []
+        for index, form in enumerate(self.forms):
+            if not form.cleaned_data or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if index < self.initial_form_count() or form.has_changed():
+                kept.append({k: v for k, v in form.cleaned_data.items() if k != "DELETE"})
+        return kept
 
 
 CaregiverFormSet = forms.formset_factory(
-    PersonForm, formset=BaseNonEmptyFormSet, extra=2, max_num=4, min_num=1, validate_min=True
+    PersonForm, formset=PeopleFormSet, extra=2, max_num=4, min_num=1, validate_min=True
 )
 ReferralChildFormSet = forms.formset_factory(
-    ReferralChildForm, formset=BaseNonEmptyFormSet, extra=3, max_num=6
+    ReferralChildForm, formset=PeopleFormSet, extra=3, max_num=6
 )
 
 
@@ -279,16 +292,23 @@ class ChildForm(forms.ModelForm):
         return data
 
 
-class BaseModelFilledFormSet(forms.BaseFormSet):
-    def filled(self) -> list[dict]:
-        return [f.cleaned_data for f in self.forms if f.has_changed() and f.cleaned_data]
-
-
 EnrollCaregiverFormSet = forms.formset_factory(
-    CaregiverForm, formset=BaseModelFilledFormSet, extra=1, max_num=6, min_num=1, validate_min=True
+    CaregiverForm,
+    formset=PeopleFormSet,
+    extra=1,
+    max_num=6,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
 )
 EnrollChildFormSet = forms.formset_factory(
-    ChildForm, formset=BaseModelFilledFormSet, extra=1, max_num=6, min_num=1, validate_min=True
+    ChildForm,
+    formset=PeopleFormSet,
+    extra=1,
+    max_num=6,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
 )
 
 

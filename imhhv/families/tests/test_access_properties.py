@@ -33,7 +33,7 @@ def test_scopes_follow_assignment(cast, assignment):
 
         for visitor in visitors[:4]:
             assert ids(visitor) == assigned(visitor)
-        assert ids(cast.sup_a) == assigned(cast.hv_a, cast.hv_a2)
+        assert ids(cast.sup_a) == assigned(cast.hv_a, cast.hv_a2, None)
         assert ids(cast.admin_a) == {f.pk for f in made if f.agency_id == cast.agency_a.pk}
         for outsider in (cast.state_admin, cast.evaluator, cast.nobody):
             assert ids(outsider) == set()

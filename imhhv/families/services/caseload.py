@@ -76,7 +76,7 @@ def assign_home_visitor(
     )
     if not eligible.exists():
         raise ValidationError({"home_visitor": ["Choose a home visitor of this family's agency."]})
-    if family.home_visitor_id == home_visitor.pk:
+    if current is not None and current.home_visitor_id == home_visitor.pk:
         raise ValidationError(
             {"home_visitor": ["This family is already assigned to that home visitor."]}
         )

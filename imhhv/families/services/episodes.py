@@ -239,5 +239,16 @@ def reenroll_family(
     )
     episode.full_clean()
     episode.save()
-    record(action="family.reenroll", user=by, target=family, details={"episode_id": episode.pk})
+    # The last home visitor kept read access to the closed record; the new episode starts
+    # unassigned (supervisors see it) until someone assigns a home visitor.
+    previous = family.home_visitor_id
+    family.home_visitor = None
+    family.save(update_fields=["home_visitor", "updated_at"])
+    record(
+        action="family.reenroll",
+        user=by,
+        target=family,
+        details={"episode_id": episode.pk},
+        changes={"home_visitor_id": [previous, None]} if previous else None,
+    )
     return episode

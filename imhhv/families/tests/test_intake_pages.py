@@ -315,3 +315,42 @@ def test_state_home_shows_waitlist_counts_without_names(cast, intake, login):
     row = next(r for r in page.context["rows"] if r.agency == cast.agency_a)
     assert row.waiting == 11
     assert b"Person1" not in page.content
+
+
+def test_waitlist_flags_a_child_who_aged_out_while_waiting(cast, intake, login):
+    create(intake, **{"child-0-birth_date": (TODAY - timedelta(days=365 * 3 - 5)).isoformat()})
+    referral = Referral.objects.get()
+    screen(intake, referral)
+    referral.refresh_from_db()
+    assert referral.status == "eligible"
+    import time_machine
+
+    with time_machine.travel(timezone.now() + timedelta(days=10), tick=False):
+        page = login(cast.admin_a).get(reverse("families:waitlist"))
+    assert page.context["rows"][0].rescreen.startswith("The youngest child is now 36 months")
+
+
+def test_reenrolled_family_starts_unassigned_and_can_go_back_to_its_visitor(cast, login):
+    from imhhv.families.models import Enrollment
+    from imhhv.families.services import assign_home_visitor, discharge_family, reenroll_family
+
+    discharge_family(
+        family=cast.family_a, by=cast.sup_a, discharged_on=TODAY, reason="moved", planned=False
+    )
+    Enrollment.objects.filter(family=cast.family_a).update(
+        enrolled_on=TODAY - timedelta(days=300), discharged_on=TODAY - timedelta(days=3)
+    )
+    cast.family_a.assignments.update(
+        start_date=TODAY - timedelta(days=300), end_date=TODAY - timedelta(days=3)
+    )
+    reenroll_family(family=cast.family_a, by=cast.admin_a, enrolled_on=TODAY)
+    cast.family_a.refresh_from_db()
+    assert cast.family_a.home_visitor is None
+    assert cast.family_a.pk in [
+        f.pk for f, _, _ in login(cast.sup_a).get(reverse("families:list")).context["rows"]
+    ]
+    assign_home_visitor(
+        family=cast.family_a, home_visitor=cast.hv_a, by=cast.sup_a, start_date=TODAY
+    )
+    cast.family_a.refresh_from_db()
+    assert cast.family_a.home_visitor == cast.hv_a

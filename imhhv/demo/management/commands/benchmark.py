@@ -1,20 +1,25 @@
 """Benchmark figures (DESIGN.md, "Performance budgets"): printed, not pass/fail.
 
-1. Queries per request for the home page, the family list and a family record (pages and
-   API) as a home visitor, a supervisor and an agency administrator, at each of `--sizes`
-   families per home visitor (demo data from `imhhv.demo.data.seed`), and whether the
-   counts stay equal as caseloads grow.
+1. Queries per request for the home page, the caseload list, the waitlist (intake roles
+   only), the family chart and the API family list and record, as a home visitor, a
+   supervisor and an agency administrator, at each of `--sizes` active families per home
+   visitor (demo data from `imhhv.demo.data.seed`, plus as many waiting referrals per
+   agency as families per visitor, so the waitlist grows too), and whether the counts
+   stay equal as caseloads grow.
 2. p50 / p95 latency of the same requests, `--repeat` times each, at the largest size.
-3. The time `verify_audit_chain()` takes over `--audit-events` audit events.
+3. The time to rank a statewide waitlist of `--waitlist` referrals (children and risk
+   factors included): `ranked_waitlist()` over every agency (database fetch + rank) and
+   the pure `imhhv.core.waitlist.rank` on the same entries.
+4. The time `verify_audit_chain()` takes over `--audit-events` audit events.
 
 Safety: everything the command writes (demo data, sessions, tokens, audit events) is
 written inside one transaction that is always rolled back at the end, whether it finishes
-or fails; each size and the audit stage run in savepoints that are rolled back too, so
-each starts from the same empty database. Audit events cannot be deleted, so rollback is
-the only way they go. The command refuses to run on a database that already holds
-agencies, users, families or audit events: its figures need an empty database, and with
-DEBUG off a non-empty database is most likely a real one. Use a throwaway database
-(`make bench` does).
+or fails; each size, the waitlist stage and the audit stage run in savepoints that are
+rolled back too, so each starts from the same empty database. Audit events cannot be
+deleted, so rollback is the only way they go. The command refuses to run on a database
+that already holds agencies, users, families or audit events: its figures need an empty
+database, and with DEBUG off a non-empty database is most likely a real one. Use a
+throwaway database (`make bench` does).
 
 Requests go through django.test.Client over HTTPS (as in production), signed in the way
 the test suite's `login` fixture does; API requests carry a token from `issue_token`.
@@ -22,6 +27,7 @@ the test suite's `login` fixture does; API requests carry a token from `issue_to
 
 import math
 import random
+import statistics
 import time
 from datetime import timedelta
 
@@ -29,6 +35,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
@@ -41,24 +48,31 @@ from imhhv.audit.models import AuditEvent, AuditHead
 from imhhv.audit.verify import verify_audit_chain
 from imhhv.core.hashchain import GENESIS, link_hash
 from imhhv.core.roles import Role
-from imhhv.demo.data import seed
+from imhhv.core.waitlist import rank
+from imhhv.demo.data import add_waiting_referrals, seed
 from imhhv.families.access import families_visible_to
-from imhhv.families.models import Family
+from imhhv.families.models import Family, Referral
+from imhhv.families.queries import ranked_waitlist, waiting_entries
 
 ROLES = (
     (Role.HOME_VISITOR, "home visitor"),
     (Role.SUPERVISOR, "supervisor"),
     (Role.AGENCY_ADMIN, "agency admin"),
 )
-# (label, path template, API?) ; {family} is a family on the chosen home visitor's caseload.
+ALL_ROLES = tuple(role for role, _ in ROLES)
+INTAKE_ROLES = (Role.SUPERVISOR, Role.AGENCY_ADMIN)  # capability manage_intake
+# (label, path template, API?, roles) ; {family} is a family on the chosen home visitor's
+# caseload (the one with the most history: see `_chart_family`).
 REQUESTS = (
-    ("GET /", "/", False),
-    ("GET /families/", "/families/", False),
-    ("GET /families/<id>/", "/families/{family}/", False),
-    ("GET /api/v1/families/", "/api/v1/families/", True),
-    ("GET /api/v1/families/<id>/", "/api/v1/families/{family}/", True),
+    ("GET /", "/", False, ALL_ROLES),
+    ("GET /families/", "/families/", False, ALL_ROLES),
+    ("GET /families/waitlist/", "/families/waitlist/", False, INTAKE_ROLES),
+    ("GET /families/<id>/", "/families/{family}/", False, ALL_ROLES),
+    ("GET /api/v1/families/", "/api/v1/families/", True, ALL_ROLES),
+    ("GET /api/v1/families/<id>/", "/api/v1/families/{family}/", True, ALL_ROLES),
 )
 AUDIT_BATCH = 2000
+WAITLIST_RUNS = 5  # ranked_waitlist() runs; the pure rank runs 4x as often
 
 
 class Command(BaseCommand):
@@ -81,6 +95,12 @@ class Command(BaseCommand):
             "--repeat", type=int, default=30, help="requests per latency figure (default 30)"
         )
         parser.add_argument(
+            "--waitlist",
+            type=int,
+            default=5000,
+            help="waiting referrals in the statewide waitlist to rank (default 5000; 0 skips)",
+        )
+        parser.add_argument(
             "--audit-events",
             type=int,
             default=100_000,
@@ -91,10 +111,13 @@ class Command(BaseCommand):
         sizes = sorted(set(options["sizes"]))
         repeat = options["repeat"]
         audit_events = options["audit_events"]
+        waitlist = options["waitlist"]
         if not sizes or sizes[0] < 1:
             raise CommandError("--sizes needs one or more positive numbers.")
-        if repeat < 1 or audit_events < 0:
-            raise CommandError("--repeat must be at least 1 and --audit-events at least 0.")
+        if repeat < 1 or audit_events < 0 or waitlist < 0:
+            raise CommandError(
+                "--repeat must be at least 1, --waitlist and --audit-events at least 0."
+            )
         self._refuse_unless_empty()
 
         connection = connections[DEFAULT_DB_ALIAS]
@@ -121,6 +144,12 @@ class Command(BaseCommand):
                             transaction.set_rollback(True)
                 self._print_counts(sizes, counts)
                 self._print_latency(sizes[-1], repeat, latency)
+                if waitlist:
+                    with transaction.atomic():
+                        try:
+                            self._waitlist(waitlist)
+                        finally:
+                            transaction.set_rollback(True)
                 if audit_events:
                     with transaction.atomic():
                         try:
@@ -159,6 +188,7 @@ class Command(BaseCommand):
 
     def _measure_size(self, size: int, repeat: int):
         result = seed(families_per_visitor=(size, size))
+        extra = add_waiting_referrals(size * result.agencies)
         hv_m = (
             Membership.objects.active()
             .filter(role=Role.HOME_VISITOR, fte=1)
@@ -179,21 +209,25 @@ class Command(BaseCommand):
             .first()
             .user,
         }
-        family = Family.objects.filter(home_visitor=hv_m.user).order_by("pk").first()
+        family = self._chart_family(hv_m.user)
         seen = ", ".join(
-            f"{label} {families_visible_to(users[role]).count()}" for role, label in ROLES
+            f"{label} {families_visible_to(users[role]).active().count()}" for role, label in ROLES
         )
+        waiting = Referral.objects.waiting().filter(agency=hv_m.agency).count()
         self.stdout.write(
-            f"  {size} families per visitor: {result.agencies} agencies, {result.users} users, "
-            f"{result.families} families; in view of {seen}"
+            f"  {size} active families per visitor: {result.summary()}, "
+            f"+{extra} waiting referrals; active families in view of {seen}; "
+            f"{waiting} waiting at the agency; chart of a family with {family.n_caregivers} "
+            f"caregivers, {family.n_children} children, {family.n_episodes} episodes, "
+            f"{family.n_assignments} assignments, {family.n_consents} consents"
         )
         clients = {role: self._clients(user) for role, user in users.items()}
         counts = {}
         samples = {}
         connection = connections[DEFAULT_DB_ALIAS]
-        for label, template, api in REQUESTS:
+        for label, template, api, roles in REQUESTS:
             path = template.format(family=family.pk)
-            for role, _ in ROLES:
+            for role in roles:
                 web, headers = clients[role]
                 client = web if not api else Client()
 
@@ -217,6 +251,23 @@ class Command(BaseCommand):
                     samples[label, role] = times
         return counts, samples
 
+    @staticmethod
+    def _chart_family(home_visitor):
+        """The visitor's active family with the most history (transfers, children, ...)."""
+        return (
+            Family.objects.active()
+            .filter(home_visitor=home_visitor)
+            .annotate(
+                n_assignments=Count("assignments", distinct=True),
+                n_children=Count("children", distinct=True),
+                n_caregivers=Count("caregivers", distinct=True),
+                n_episodes=Count("enrollments", distinct=True),
+                n_consents=Count("consents", distinct=True),
+            )
+            .order_by("-n_assignments", "-n_episodes", "-n_children", "-n_caregivers", "pk")
+            .first()
+        )
+
     def _clients(self, user):
         """A signed-in page client (as conftest's `login`) and API token headers."""
         client = Client()
@@ -239,15 +290,18 @@ class Command(BaseCommand):
         between = " and ".join(filter(None, [", ".join(map(str, sizes[:-1])), str(sizes[-1])]))
         self.stdout.write("")
         self.stdout.write(
-            f"Queries per request (families per visitor: {sizes_label}; "
-            "savepoint statements not counted)"
+            f"Queries per request (active families per visitor: {sizes_label}; "
+            "savepoint statements not counted; - = not that role's page)"
         )
         self.stdout.write(self._row("request", [label for _, label in ROLES]))
         grows = []
         odd = []
-        for label, _, _ in REQUESTS:
+        for label, _, _, roles in REQUESTS:
             cells = []
             for role, role_label in ROLES:
+                if role not in roles:
+                    cells.append("-")
+                    continue
                 per_size = [counts[s][label, role] for s in sizes]
                 cells.append(
                     " / ".join(
@@ -283,9 +337,12 @@ class Command(BaseCommand):
             f"Latency in ms, p50 / p95 of {repeat} requests each, {size} families per visitor"
         )
         self.stdout.write(self._row("request", [label for _, label in ROLES]))
-        for label, _, _ in REQUESTS:
+        for label, _, _, roles in REQUESTS:
             cells = []
             for role, _ in ROLES:
+                if role not in roles:
+                    cells.append("-")
+                    continue
                 times = sorted(samples[label, role])
                 cells.append(f"{_rank(times, 0.50):.1f} / {_rank(times, 0.95):.1f}")
             self.stdout.write(self._row(label, cells))
@@ -293,6 +350,70 @@ class Command(BaseCommand):
     @staticmethod
     def _row(first: str, cells) -> str:
         return f"  {first:<28}" + "".join(f"{cell:>16}" for cell in cells)
+
+    # -- statewide waitlist ----------------------------------------------------------
+
+    def _waitlist(self, n: int):
+        """Build `n` waiting referrals across the agencies, then time ranking them."""
+        start = time.perf_counter()
+        seed(families_per_visitor=(0, 0), intake=False)  # agencies and staff only
+        add_waiting_referrals(n)
+        built = time.perf_counter() - start
+        agency_ids = list(Agency.objects.values_list("pk", flat=True))
+        waiting = Referral.objects.waiting().count()
+        children = Referral.objects.waiting().filter(children__isnull=False).distinct().count()
+        risks = Referral.risk_factors.through.objects.filter(
+            referral__status=Referral.Status.ELIGIBLE
+        ).count()
+        today = timezone.localdate()
+        connection = connections[DEFAULT_DB_ALIAS]
+        ranked_waitlist(agency_ids=agency_ids, today=today)  # warm-up
+        with CaptureQueriesContext(connection) as ctx:
+            rows, priority = ranked_waitlist(agency_ids=agency_ids, today=today)
+        queries = sum(not _is_savepoint(q["sql"]) for q in ctx.captured_queries)
+        fetch_and_rank = []
+        for _ in range(WAITLIST_RUNS):
+            start = time.perf_counter()
+            ranked_waitlist(agency_ids=agency_ids, today=today)
+            fetch_and_rank.append((time.perf_counter() - start) * 1000)
+        first_page = []
+        for _ in range(WAITLIST_RUNS):
+            start = time.perf_counter()
+            ranked_waitlist(agency_ids=agency_ids, today=today, limit=50)
+            first_page.append((time.perf_counter() - start) * 1000)
+        # The same entries ranked_waitlist ranks.
+        entries = waiting_entries(agency_ids)
+        pure = []
+        for _ in range(WAITLIST_RUNS * 4):
+            shuffled = entries[:]
+            random.Random(len(pure)).shuffle(shuffled)
+            start = time.perf_counter()
+            ordered = rank(shuffled, today=today, priority=priority)
+            pure.append((time.perf_counter() - start) * 1000)
+        same = [e.referral_id for e in ordered] == [r.referral.pk for r in rows]
+        self.stdout.write("")
+        self.stdout.write(
+            f"Statewide waitlist: {waiting:,} waiting referrals in {len(agency_ids)} agencies "
+            f"({children:,} with a child born, {risks:,} risk factor links), built in "
+            f"{built:.1f} s (setup); priority {', '.join(priority) or '(referral id only)'}."
+        )
+        self.stdout.write(
+            f"  ranked_waitlist(every agency), database fetch + rank: median "
+            f"{statistics.median(fetch_and_rank):.0f} ms (min {min(fetch_and_rank):.0f}, "
+            f"max {max(fetch_and_rank):.0f}) of {WAITLIST_RUNS} runs; {queries} queries; "
+            f"{len(rows):,} rows"
+        )
+        self.stdout.write(
+            f"  ranked_waitlist(every agency, first 50 loaded for display): median "
+            f"{statistics.median(first_page):.0f} ms (min {min(first_page):.0f}, "
+            f"max {max(first_page):.0f}) of {WAITLIST_RUNS} runs"
+        )
+        self.stdout.write(
+            f"  imhhv.core.waitlist.rank on {len(entries):,} entries: median "
+            f"{statistics.median(pure):.1f} ms (min {min(pure):.1f}, max {max(pure):.1f}) of "
+            f"{len(pure)} runs on shuffled input; same order as ranked_waitlist: "
+            f"{'yes' if same else 'NO'}"
+        )
 
     # -- audit chain -----------------------------------------------------------------
 

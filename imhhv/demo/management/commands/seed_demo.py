@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,7 +8,10 @@ from imhhv.demo.data import seed
 
 
 class Command(BaseCommand):
-    help = "Create synthetic demo data: agencies, teams, staff in every role, families."
+    help = (
+        "Create synthetic demo data: agencies, teams, staff in every role, families, "
+        "referrals in every status."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
@@ -31,8 +36,7 @@ class Command(BaseCommand):
         low, high = options["families_per_visitor"]
         if not 0 <= low <= high:
             raise CommandError("--families-per-visitor needs 0 <= LOW <= HIGH.")
+        started = time.perf_counter()
         result = seed(families_per_visitor=(low, high))
-        self.stdout.write(
-            f"Seeded {result.agencies} agencies, {result.users} users, {result.families} families "
-            "(all synthetic)."
-        )
+        took = time.perf_counter() - started
+        self.stdout.write(f"Seeded {result.summary()} in {took:.1f} s (all synthetic).")

@@ -155,3 +155,19 @@ def add_families(agency, visitor, n, *, prefix="Bulk"):
     Enrollment.objects.bulk_create(Enrollment(family=f, enrolled_on=start) for f in families)
     Child.objects.bulk_create(Child(family=f, birth_date=date(2026, 3, 1)) for f in families)
     return families
+
+
+@pytest.fixture
+def catalogue(db):
+    """The starter fidelity catalogue (re-created if a transactional test emptied it)."""
+    import importlib
+
+    from django.apps import apps
+
+    from imhhv.visits.models import Catalogue
+
+    if not Catalogue.objects.exists():
+        importlib.import_module("imhhv.visits.migrations.0002_starter_catalogue").forwards(
+            apps, None
+        )
+    return Catalogue.objects.order_by("-version").first()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "imhhv.agencies",
     "imhhv.accounts",
     "imhhv.families",
+    "imhhv.visits",
     "imhhv.api",
     "imhhv.reports",
     "imhhv.demo",

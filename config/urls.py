@@ -6,6 +6,7 @@ urlpatterns = [
     path("settings/", include("imhhv.agencies.urls")),
     path("staff/", include("imhhv.accounts.staff_urls")),
     path("families/", include("imhhv.families.urls")),
+    path("visits/", include("imhhv.visits.urls")),
     path("audit/", include("imhhv.audit.urls")),
     path("api/v1/", include("imhhv.api.urls")),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 NAV = [
     ("Home", "reports:home", None),
+    ("My week", "visits:week", "document_visits"),
     ("Families", "families:list", "view_families"),
     ("Referrals", "families:referrals", "manage_intake"),
     ("Waitlist", "families:waitlist", "manage_intake"),

@@ -15,11 +15,13 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
+    # A refusal that explains itself (e.g. a discharged family is read-only) says so.
+    reason = str(exception) if exception is not None and str(exception) else ""
     return _respond(
         request,
         403,
         "Not allowed",
-        "Your role does not allow this. If you need it, ask your agency administrator.",
+        reason or "Your role does not allow this. If you need it, ask your agency administrator.",
     )
 
 

@@ -21,6 +21,9 @@ class StaleEdit(Exception):
 class FamilyIsDischarged(PermissionDenied):
     message = "This family is discharged, so its record is read-only. Re-enroll to reopen it."
 
+    def __init__(self, *args):
+        super().__init__(*(args or (self.message,)))
+
 
 class OverCap(ValidationError):
     """Assigning would put the home visitor over their FTE cap; needs a confirmation."""

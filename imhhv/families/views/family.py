@@ -16,6 +16,7 @@ from imhhv.families.access import families_visible_to, get_family_for_user
 from imhhv.families.chart import child_view, is_expecting, youngest_age_months
 from imhhv.families.models import Assignment, Child, Consent, Enrollment, Family
 from imhhv.families.services import FamilyIsDischarged, StaleEdit
+from imhhv.visits.queries import plan_on, recent_visits
 
 PAGE_SIZE = 50
 
@@ -94,6 +95,9 @@ def chart_context(request: HttpRequest, family: Family) -> dict:
         "can_edit": open_episode is not None and user.can("edit_families"),
         "can_assign": open_episode is not None and user.can("assign_caseload"),
         "can_reenroll": open_episode is None and user.can("manage_intake"),
+        "can_document": open_episode is not None and user.can("document_visits"),
+        "visits": recent_visits(family),
+        "visit_plan": plan_on(family, today),
         "policy": program,
     }
 

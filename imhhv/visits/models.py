@@ -1,0 +1,249 @@
+"""Home visits and the fidelity tool.
+
+The fidelity catalogue (key components and the strategies under each) is versioned: the
+state publishes a new version, and every visit keeps the version it was documented with.
+A visit is scheduled, then documented (outcome; for a completed visit: times, place, who
+took part, components and strategies, note), then signed. After signing, changes are
+amendments with a reason; the text as signed stays readable.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Catalogue(models.Model):
+    """One published version of the fidelity tool."""
+
+    version = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    is_starter = models.BooleanField(
+        default=False,
+        help_text="The starter catalogue written from the model's public descriptions, "
+        "in use until the state loads its own tool.",
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class KeyComponent(models.Model):
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="components")
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=200)
+    description = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["catalogue", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue", "code"], name="component_code_unique_in_catalogue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Strategy(models.Model):
+    class ResponseType(models.TextChoices):
+        YES_NO = "yes_no", "Yes / no"
+        RATING = "rating", "Rating 0–3"
+
+    component = models.ForeignKey(KeyComponent, on_delete=models.PROTECT, related_name="strategies")
+    code = models.SlugField(max_length=60)
+    text = models.CharField(max_length=300)
+    response_type = models.CharField(max_length=10, choices=ResponseType.choices)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["component", "order"]
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["component", "code"], name="strategy_code_unique_in_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class VisitPlan(models.Model):
+    """How often a family is visited, from a date on; the newest row on a day applies."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        TWICE_WEEKLY = "twice_weekly", "Twice weekly"
+        EVERY_OTHER_WEEK = "every_other_week", "Every other week"
+        PAUSED = "paused", "Paused"
+
+    DAYS = [
+        (0, "Monday"),
+        (1, "Tuesday"),
+        (2, "Wednesday"),
+        (3, "Thursday"),
+        (4, "Friday"),
+        (5, "Saturday"),
+        (6, "Sunday"),
+    ]
+
+    family = models.ForeignKey(
+        "families.Family", on_delete=models.CASCADE, related_name="visit_plans"
+    )
+    effective_from = models.DateField()
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.WEEKLY)
+    paused_until = models.DateField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=300, blank=True)
+    preferred_day = models.PositiveSmallIntegerField(choices=DAYS, null=True, blank=True)
+    preferred_time = models.TimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family", "-effective_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(frequency="paused")
+                | (Q(paused_until__isnull=False) & Q(paused_until__gte=F("effective_from"))),
+                name="paused_plan_has_an_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.frequency} from {self.effective_from}"
+
+
+class VisitQuerySet(models.QuerySet):
+    def completed(self) -> "VisitQuerySet":
+        return self.filter(outcome=Visit.Outcome.COMPLETED)
+
+    def home_visits(self) -> "VisitQuerySet":
+        return self.completed().filter(place=Visit.Place.HOME)
+
+
+class Visit(models.Model):
+    class Outcome(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        COMPLETED = "completed", "Completed"
+        ATTEMPTED = "attempted", "Attempted: family not home"
+        CANCELLED_FAMILY = "cancelled_family", "Cancelled by the family"
+        CANCELLED_VISITOR = "cancelled_visitor", "Cancelled by the home visitor"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+
+    class Place(models.TextChoices):
+        HOME = "home", "Family home"
+        OTHER = "other", "Other in-person place"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    family = models.ForeignKey("families.Family", on_delete=models.PROTECT, related_name="visits")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits"
+    )
+    scheduled_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.SCHEDULED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=10, choices=Place.choices, blank=True)
+    caregivers_present = models.ManyToManyField("families.Caregiver", blank=True, related_name="+")
+    children_present = models.ManyToManyField("families.Child", blank=True, related_name="+")
+    others_present = models.CharField("other household members present", max_length=200, blank=True)
+    catalogue = models.ForeignKey(
+        Catalogue, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    components = models.ManyToManyField(KeyComponent, blank=True, related_name="visits")
+    asked_about_development = models.BooleanField(
+        "asked the caregiver about concerns with the child's development or behaviour",
+        default=False,
+    )
+    safety_concern = models.BooleanField(default=False)
+    note = models.TextField("narrative note", blank=True)
+    next_steps = models.TextField(blank=True)
+    documented_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_at", "-pk"]
+        indexes = [
+            models.Index(fields=["visitor", "scheduled_at"]),
+            models.Index(fields=["family", "scheduled_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True)
+                | Q(started_at__isnull=True)
+                | Q(ended_at__gt=F("started_at")),
+                name="visit_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"visit {self.pk}"
+
+    @property
+    def minutes(self) -> int | None:
+        if self.started_at and self.ended_at:
+            return int((self.ended_at - self.started_at).total_seconds() // 60)
+        return None
+
+    @property
+    def is_home_visit(self) -> bool:
+        return self.outcome == self.Outcome.COMPLETED and self.place == self.Place.HOME
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class StrategyResponse(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="strategy_responses")
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(help_text="yes/no as 1/0, or a rating 0–3")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "strategy"], name="one_response_per_strategy"),
+            models.CheckConstraint(condition=Q(value__lte=3), name="strategy_value_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id}={self.value}"
+
+
+class Amendment(models.Model):
+    """A change to a signed visit note: who, when, why, and what it was before."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="amendments")
+    amended_at = models.DateTimeField()
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=500)
+    changes = models.JSONField(help_text="{field: [before, after]}")
+
+    class Meta:
+        ordering = ["amended_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"amendment of visit {self.visit_id} at {self.amended_at}"

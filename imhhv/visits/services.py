@@ -1,0 +1,308 @@
+"""Writes about visits: plans, scheduling, documentation, signing, amendments.
+
+Keyword-only, atomic, audited in the same transaction. A visit carries a version; a save
+based on an old version raises `StaleEdit` (from the families services) and writes
+nothing. A signed visit is never edited in place: `amend_visit` records the reason and
+the before/after of each changed field.
+"""
+
+from datetime import date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from imhhv.accounts.models import User
+from imhhv.audit.services import record
+from imhhv.core.visit_rules import check_visit
+from imhhv.families.models import Family
+from imhhv.families.services import StaleEdit
+from imhhv.families.services.common import _require_open
+from imhhv.visits.models import (
+    Amendment,
+    Catalogue,
+    KeyComponent,
+    Strategy,
+    StrategyResponse,
+    Visit,
+    VisitPlan,
+)
+
+DOCUMENTED_FIELDS = (
+    "outcome",
+    "started_at",
+    "ended_at",
+    "place",
+    "others_present",
+    "asked_about_development",
+    "safety_concern",
+    "note",
+    "next_steps",
+)
+
+
+def current_catalogue() -> Catalogue | None:
+    return Catalogue.objects.order_by("-version").first()
+
+
+@transaction.atomic
+def set_visit_plan(
+    *,
+    family: Family,
+    by: User,
+    frequency: str,
+    effective_from: date,
+    paused_until: date | None = None,
+    pause_reason: str = "",
+    preferred_day: int | None = None,
+    preferred_time: time | None = None,
+) -> VisitPlan:
+    _require_open(family)
+    if frequency == VisitPlan.Frequency.PAUSED:
+        if not paused_until or not pause_reason.strip():
+            raise ValidationError({"paused_until": ["A pause needs an end date and a reason."]})
+    else:
+        paused_until, pause_reason = None, ""
+    plan = VisitPlan(
+        family=family,
+        effective_from=effective_from,
+        frequency=frequency,
+        paused_until=paused_until,
+        pause_reason=pause_reason.strip(),
+        preferred_day=preferred_day,
+        preferred_time=preferred_time,
+        created_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    record(
+        action="visitplan.set",
+        user=by,
+        target=family,
+        details={"plan_id": plan.pk, "frequency": frequency, "from": effective_from.isoformat()},
+    )
+    return plan
+
+
+def _episodes(family: Family) -> list[tuple[date, date | None]]:
+    return list(family.enrollments.values_list("enrolled_on", "discharged_on"))
+
+
+def _validate(visit: Visit, components: list[str]) -> None:
+    errors = check_visit(
+        now=timezone.now(),
+        outcome=visit.outcome,
+        scheduled_at=visit.scheduled_at,
+        started_at=visit.started_at,
+        ended_at=visit.ended_at,
+        place=visit.place,
+        components=components,
+        episodes=_episodes(visit.family),
+    )
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+
+
+@transaction.atomic
+def schedule_visit(*, family: Family, visitor: User, scheduled_at: datetime, by: User) -> Visit:
+    _require_open(family)
+    visit = Visit(family=family, visitor=visitor, scheduled_at=scheduled_at, created_by=by)
+    _validate(visit, [])
+    visit.save()
+    record(action="visit.schedule", user=by, target=visit, details={"family_id": family.pk})
+    return visit
+
+
+def _apply(
+    visit: Visit, data: dict, components: list[str], strategies: dict[str, int]
+) -> tuple[dict, dict]:
+    """Set fields on `visit` and return (before, after) snapshots of what it documents."""
+    before = _snapshot(visit)
+    for field in DOCUMENTED_FIELDS:
+        if field in data:
+            setattr(visit, field, data[field])
+    if visit.outcome != Visit.Outcome.COMPLETED:
+        visit.started_at = visit.ended_at = None
+        visit.place = ""
+        components, strategies = [], {}
+    _validate(visit, components)
+    return before, {
+        "components": sorted(components),
+        "strategies": dict(sorted(strategies.items())),
+    }
+
+
+def _snapshot(visit: Visit) -> dict:
+    if visit.pk is None:
+        return {}
+    data = {f: getattr(visit, f) for f in DOCUMENTED_FIELDS}
+    data["components"] = sorted(visit.components.values_list("code", flat=True))
+    data["strategies"] = dict(
+        sorted(visit.strategy_responses.values_list("strategy__code", "value"))
+    )
+    return data
+
+
+def _save_choices(visit: Visit, components: list[str], strategies: dict[str, int]) -> None:
+    catalogue = visit.catalogue
+    chosen = list(KeyComponent.objects.filter(catalogue=catalogue, code__in=components))
+    unknown = set(components) - {c.code for c in chosen}
+    if unknown:
+        raise ValidationError(
+            {"components": [f"Unknown key component: {', '.join(sorted(unknown))}."]}
+        )
+    visit.components.set(chosen)
+    known = {s.code: s for s in Strategy.objects.filter(component__in=chosen)}
+    bad = [code for code in strategies if code not in known]
+    if bad:
+        raise ValidationError(
+            {"strategies": [f"Strategies must belong to a chosen component: {', '.join(bad)}."]}
+        )
+    for code, value in strategies.items():
+        limit = 1 if known[code].response_type == Strategy.ResponseType.YES_NO else 3
+        if not 0 <= value <= limit:
+            raise ValidationError({"strategies": [f"{known[code].text}: answer 0–{limit}."]})
+    visit.strategy_responses.all().delete()
+    StrategyResponse.objects.bulk_create(
+        StrategyResponse(visit=visit, strategy=known[code], value=value)
+        for code, value in strategies.items()
+    )
+
+
+@transaction.atomic
+def document_visit(
+    *,
+    family: Family,
+    visitor: User,
+    by: User,
+    data: dict,
+    components: list[str],
+    strategies: dict[str, int] | None = None,
+    caregiver_ids: list[int] | None = None,
+    child_ids: list[int] | None = None,
+    visit: Visit | None = None,
+    expected_version: int | None = None,
+) -> Visit:
+    """Create or update an unsigned visit record."""
+    strategies = strategies or {}
+    if visit is not None and visit.is_signed:
+        raise ValidationError("This note is signed: change it with an amendment and a reason.")
+    if visit is None:
+        _require_open(family)
+        visit = Visit(
+            family=family,
+            visitor=visitor,
+            created_by=by,
+            scheduled_at=data.get("scheduled_at") or data.get("started_at") or timezone.now(),
+        )
+    elif "scheduled_at" in data and data["scheduled_at"]:
+        visit.scheduled_at = data["scheduled_at"]
+    before, chosen = _apply(visit, data, components, strategies)
+    if visit.catalogue_id is None:
+        visit.catalogue = current_catalogue()
+    if visit.outcome != Visit.Outcome.SCHEDULED and visit.documented_at is None:
+        visit.documented_at = timezone.now()
+    if visit.pk is not None:
+        if expected_version is not None and not Visit.objects.filter(
+            pk=visit.pk, version=expected_version
+        ).update(version=F("version") + 1):
+            raise StaleEdit
+        visit.version = (expected_version or visit.version) + 1
+        visit.save()
+    else:
+        visit.save()
+    _save_choices(visit, chosen["components"], chosen["strategies"])
+    if caregiver_ids is not None:
+        visit.caregivers_present.set(family.caregivers.filter(pk__in=caregiver_ids))
+    if child_ids is not None:
+        visit.children_present.set(family.children.filter(pk__in=child_ids))
+    after = _snapshot(visit)
+    record(
+        action="visit.document" if before else "visit.create",
+        user=by,
+        target=visit,
+        details={"family_id": family.pk, "outcome": visit.outcome},
+        changes={k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+        if before
+        else None,
+    )
+    return visit
+
+
+@transaction.atomic
+def sign_visit(*, visit: Visit, by: User) -> Visit:
+    if visit.is_signed:
+        raise ValidationError("This note is already signed.")
+    if visit.outcome == Visit.Outcome.SCHEDULED:
+        raise ValidationError("Document the visit's outcome before signing.")
+    if by.pk != visit.visitor_id:
+        raise ValidationError("Only the home visitor who made the visit signs its note.")
+    visit.signed_at = timezone.now()
+    visit.signed_by = by
+    visit.save(update_fields=["signed_at", "signed_by"])
+    record(action="visit.sign", user=by, target=visit, details={"family_id": visit.family_id})
+    return visit
+
+
+@transaction.atomic
+def amend_visit(
+    *,
+    visit: Visit,
+    by: User,
+    reason: str,
+    data: dict,
+    components: list[str] | None = None,
+    strategies: dict[str, int] | None = None,
+    expected_version: int | None = None,
+) -> Amendment:
+    """Change a signed note: the reason and the before/after are kept; the original text
+    stays readable in the amendment history."""
+    if not visit.is_signed:
+        raise ValidationError("Only a signed note is amended; edit this one directly.")
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": ["Say why the signed note is being changed."]})
+    components = (
+        components
+        if components is not None
+        else list(visit.components.values_list("code", flat=True))
+    )
+    strategies = (
+        strategies
+        if strategies is not None
+        else dict(visit.strategy_responses.values_list("strategy__code", "value"))
+    )
+    before, chosen = _apply(visit, data, components, strategies)
+    if expected_version is not None and not Visit.objects.filter(
+        pk=visit.pk, version=expected_version
+    ).update(version=F("version") + 1):
+        raise StaleEdit
+    visit.version = F("version") if expected_version is not None else F("version") + 1
+    visit.save()
+    visit.refresh_from_db(fields=["version"])
+    _save_choices(visit, chosen["components"], chosen["strategies"])
+    after = _snapshot(visit)
+    changes = {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+    if not changes:
+        raise ValidationError("Nothing changed: an amendment needs at least one change.")
+    amendment = Amendment.objects.create(
+        visit=visit,
+        amended_at=timezone.now(),
+        amended_by=by,
+        reason=reason.strip(),
+        changes=_jsonable(changes),
+    )
+    record(
+        action="visit.amend",
+        user=by,
+        target=visit,
+        details={"reason": reason.strip()},
+        changes=changes,
+    )
+    return amendment
+
+
+def _jsonable(value):
+    import json
+
+    return json.loads(json.dumps(value, default=str))

@@ -12,6 +12,7 @@ NAV = [
     ("Capacity", "families:capacity", "assign_caseload"),
     ("Staff", "staff:list", "manage_staff"),
     ("Settings", "agencies:settings", "manage_policy"),
+    ("Fidelity tool", "visits:catalogue", "manage_policy"),
     ("Audit trail", "audit:log", "view_audit"),
     ("API", "api:docs", None),
     ("Account", "accounts:account", None),

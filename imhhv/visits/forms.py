@@ -191,3 +191,21 @@ def initial_from(visit: Visit) -> dict:
 
 class AmendReasonForm(forms.Form):
     reason = forms.CharField(label="Why is the signed note being changed?", max_length=500)
+
+
+class StrategyRowForm(forms.Form):
+    component = forms.ChoiceField(label="Key component")
+    code = forms.CharField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label="Strategy", max_length=300)
+    response_type = forms.ChoiceField(label="Answer", choices=Strategy.ResponseType.choices)
+
+    def __init__(self, *args, components=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = [(c.code, c.label) for c in components]
+
+
+class CataloguePublishForm(forms.Form):
+    title = forms.CharField(label="Title of the new version", max_length=200)
+
+
+StrategyFormSet = forms.formset_factory(StrategyRowForm, extra=3, can_delete=True)

@@ -306,3 +306,61 @@ def _jsonable(value):
     import json
 
     return json.loads(json.dumps(value, default=str))
+
+
+@transaction.atomic
+def publish_catalogue(*, title: str, strategies: list[dict], by: User) -> Catalogue:
+    """Publish the next version of the fidelity catalogue.
+
+    The seven key components are the model's own and carry over; the strategies under
+    each are what changes. Visits documented earlier keep the version they used.
+    """
+    from django.utils.text import slugify
+
+    current = current_catalogue()
+    if current is None:
+        raise ValidationError("No catalogue to build on.")
+    components = list(current.components.all())
+    by_code = {c.code: [] for c in components}
+    for row in strategies:
+        if row["component"] not in by_code:
+            raise ValidationError({"strategies": [f"Unknown key component: {row['component']}."]})
+        if row["response_type"] not in Strategy.ResponseType.values:
+            raise ValidationError(
+                {"strategies": [f"Unknown response type: {row['response_type']}."]}
+            )
+        code = row.get("code") or slugify(row["text"])[:60].replace("-", "_")
+        if code in {c for c, _, _ in by_code[row["component"]]}:
+            raise ValidationError({"strategies": [f"Two strategies share the code {code}."]})
+        by_code[row["component"]].append((code, row["text"].strip(), row["response_type"]))
+    empty = [c.label for c in components if not by_code[c.code]]
+    if empty:
+        raise ValidationError(
+            {"strategies": [f"Every key component needs a strategy: {', '.join(empty)}."]}
+        )
+    catalogue = Catalogue.objects.create(
+        version=current.version + 1,
+        title=title.strip(),
+        is_starter=False,
+        published_at=timezone.now(),
+        published_by=by,
+    )
+    for component in components:
+        new = KeyComponent.objects.create(
+            catalogue=catalogue,
+            code=component.code,
+            label=component.label,
+            description=component.description,
+            order=component.order,
+        )
+        Strategy.objects.bulk_create(
+            Strategy(component=new, code=code, text=text, response_type=kind, order=i)
+            for i, (code, text, kind) in enumerate(by_code[component.code], start=1)
+        )
+    record(
+        action="catalogue.publish",
+        user=by,
+        target=catalogue,
+        details={"version": catalogue.version, "strategies": sum(len(v) for v in by_code.values())},
+    )
+    return catalogue

@@ -7,6 +7,7 @@ NAV = [
     ("Home", "reports:home", None),
     ("My week", "visits:week", "document_visits"),
     ("Families", "families:list", "view_families"),
+    ("Fidelity", "visits:fidelity", None),
     ("Referrals", "families:referrals", "manage_intake"),
     ("Waitlist", "families:waitlist", "manage_intake"),
     ("Capacity", "families:capacity", "assign_caseload"),

@@ -39,3 +39,33 @@ def get_visit_for_user(user: User, visit_id: int, *, write: bool = False) -> Vis
         )
         raise PermissionDenied
     return visit
+
+
+def teams_visible_to(user: User):
+    """Teams whose fidelity the user may see: own team (supervisor), the agency's teams
+    (agency administrator); nobody else."""
+    from imhhv.agencies.models import Team
+    from imhhv.core.roles import Scope
+
+    if not user.is_authenticated or user.membership is None:
+        return Team.objects.none()
+    if user.scope == Scope.TEAM:
+        return Team.objects.filter(pk=user.membership.team_id)
+    if user.scope == Scope.AGENCY:
+        return Team.objects.filter(agency_id=user.membership.agency_id)
+    return Team.objects.none()
+
+
+def visitors_visible_to(user: User):
+    """Home visitors whose fidelity the user may see, as active memberships."""
+    from imhhv.accounts.models import Membership
+    from imhhv.core.roles import Role, Scope
+
+    memberships = (
+        Membership.objects.active().filter(role=Role.HOME_VISITOR).select_related("user", "team")
+    )
+    if not user.is_authenticated or user.membership is None:
+        return memberships.none()
+    if user.scope == Scope.CASELOAD:
+        return memberships.filter(user=user)
+    return memberships.filter(team__in=teams_visible_to(user))

@@ -14,7 +14,7 @@ Facts are read in a bounded number of queries per call, whatever the number of u
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max, Q, QuerySet
 
@@ -238,3 +238,20 @@ def family_rows(
         fid: _summary(visits.get(fid, []), family_spans, start, end, today)
         for fid, family_spans in spans.items()
     }
+
+
+def disengaged_families(
+    *, visitor, today: date, threshold_weeks: int = 3
+) -> list[tuple[Family, object]]:
+    """The visitor's families without a completed home visit for `threshold_weeks` weeks."""
+    from imhhv.core.calendar import week_start
+    from imhhv.core.fidelity import missed_streaks
+
+    families = Family.objects.active().filter(home_visitor=visitor)
+    start = week_start(today) - timedelta(weeks=threshold_weeks + 1)
+    facts = read_facts(families, start, today)
+    streaks = missed_streaks(
+        facts.visits, spans_of_visitor(facts, visitor.pk), today, threshold_weeks=threshold_weeks
+    )
+    names = {f.pk: f for f in families}
+    return [(names[s.family_id], s) for s in streaks if s.family_id in names]

@@ -16,6 +16,7 @@ from imhhv.families.services import StaleEdit
 from imhhv.visits import services
 from imhhv.visits.access import get_visit_for_user
 from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
+from imhhv.visits.fidelity import disengaged_families
 from imhhv.visits.queries import my_week, plan_on
 
 # Service field names -> the form fields that show them.
@@ -53,6 +54,7 @@ def week(request: HttpRequest) -> HttpResponse:
         families=families_visible_to(request.user).filter(home_visitor=request.user),
         day=day,
     )
+    alerts = disengaged_families(visitor=request.user, today=timezone.localdate())
     record(
         action="visit.list",
         object_type="visit",
@@ -70,6 +72,7 @@ def week(request: HttpRequest) -> HttpResponse:
             "previous": summary.monday - timedelta(days=7),
             "next": summary.monday + timedelta(days=7),
             "days": [summary.monday + timedelta(days=i) for i in range(7)],
+            "alerts": alerts,
         },
     )
 

@@ -15,8 +15,8 @@ from imhhv.families.access import families_visible_to, get_family_for_user
 from imhhv.families.services import StaleEdit
 from imhhv.visits import services
 from imhhv.visits.access import get_visit_for_user
-from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
 from imhhv.visits.fidelity import disengaged_families
+from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
 from imhhv.visits.queries import my_week, plan_on
 
 # Service field names -> the form fields that show them.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from imhhv.api import views, views_families, views_intake
+from imhhv.api import views, views_families, views_fidelity, views_intake
 
 app_name = "api"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         views_families.FamilyDischargeView.as_view(),
         name="family_discharge",
     ),
+    path("fidelity/", views_fidelity.FidelityView.as_view(), name="fidelity"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -54,6 +54,7 @@ bench: install
 	rm -f bench.sqlite3
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(BENCH_ENV) $(BIN)/python manage.py benchmark
+	$(BENCH_ENV) $(BIN)/python manage.py benchmark_fidelity
 	rm -f bench.sqlite3
 
 clean:

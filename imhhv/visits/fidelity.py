@@ -14,9 +14,11 @@ Facts are read in a bounded number of queries per call, whatever the number of u
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as datetime_time
 
 from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 
 from imhhv.core.fidelity import (
     EnrollmentSpan,
@@ -41,20 +43,21 @@ class Facts:
 
 
 def _local_day(moment) -> date:
-    from django.utils import timezone
-
     return timezone.localtime(moment).date()
 
 
 def read_facts(families: QuerySet[Family], start: date, end: date) -> Facts:
     """Everything the metrics of [start, end] need about these families (5 queries)."""
     first, last = fact_window(start, end)
+    # Aware bounds, so the database compares indexed datetimes (no per-row date casts).
+    lo = timezone.make_aware(datetime.combine(first, datetime_time.min))
+    hi = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime_time.min))
     family_ids = list(families.values_list("pk", flat=True))
     rows = list(
         Visit.objects.filter(family_id__in=family_ids)
         .filter(
-            Q(started_at__date__range=(first, last))
-            | Q(started_at__isnull=True, scheduled_at__date__range=(first, last))
+            Q(started_at__gte=lo, started_at__lt=hi)
+            | Q(started_at__isnull=True, scheduled_at__gte=lo, scheduled_at__lt=hi)
         )
         .exclude(outcome=Visit.Outcome.SCHEDULED)
         .values_list(
@@ -90,7 +93,7 @@ def read_facts(families: QuerySet[Family], start: date, end: date) -> Facts:
     # The latest home visit before the window, for disengagement streaks.
     earlier = (
         Visit.objects.home_visits()
-        .filter(family_id__in=family_ids, started_at__date__lt=first)
+        .filter(family_id__in=family_ids, started_at__lt=lo)
         .values("family_id", "visitor_id")
         .annotate(last=Max("started_at"))
     )

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imhhv.agencies.models import Agency
 from imhhv.demo.data import seed
+from imhhv.demo.visit_history import seed_visits
 
 
 class Command(BaseCommand):
@@ -38,5 +39,8 @@ class Command(BaseCommand):
             raise CommandError("--families-per-visitor needs 0 <= LOW <= HIGH.")
         started = time.perf_counter()
         result = seed(families_per_visitor=(low, high))
+        visits = seed_visits()
         took = time.perf_counter() - started
-        self.stdout.write(f"Seeded {result.summary()} in {took:.1f} s (all synthetic).")
+        self.stdout.write(
+            f"Seeded {result.summary()}, {visits:,} visits in {took:.1f} s (all synthetic)."
+        )

@@ -1,0 +1,55 @@
+"""The demo's year of visits has the patterns the fidelity pages should show."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from imhhv.families.models import Enrollment
+from imhhv.visits.models import Visit
+
+
+@pytest.fixture
+def seeded(db, settings, catalogue):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_visits_fall_inside_enrollment_and_not_in_the_future(seeded):
+    now = timezone.now()
+    episodes = {}
+    for family_id, start, end in Enrollment.objects.values_list(
+        "family_id", "enrolled_on", "discharged_on"
+    ):
+        episodes.setdefault(family_id, []).append((start, end))
+    done = Visit.objects.exclude(outcome="scheduled")
+    assert done.count() > 5000
+    for family_id, started, scheduled in done.values_list(
+        "family_id", "started_at", "scheduled_at"
+    ):
+        day = timezone.localtime(started or scheduled).date()
+        assert any(s <= day and (e is None or day <= e) for s, e in episodes[family_id])
+        assert (started or scheduled) <= now
+    assert Visit.objects.filter(outcome="scheduled", scheduled_at__gt=now).exists()
+
+
+def test_patterns(seeded):
+    codes = Counter(Visit.components.through.objects.values_list("keycomponent__code", flat=True))
+    assert {c for c, _ in codes.most_common(2)} == {
+        "developmental_guidance",
+        "infant_parent_psychotherapy",
+    }
+    completed = Visit.objects.completed()
+    assert completed.exclude(place="home").exists()  # video, phone, other: other contacts
+    minutes = [v.minutes for v in completed.filter(place="home")[:3000]]
+    assert sum(90 <= m <= 120 for m in minutes) / len(minutes) > 0.7
+    assert any(m < 90 for m in minutes)
+    late = [
+        v
+        for v in completed.exclude(signed_at=None)[:3000]
+        if (v.signed_at - v.started_at).days >= 3
+    ]
+    assert late  # some notes signed late
+    assert completed.filter(signed_at=None).exists()  # the newest few wait for a signature

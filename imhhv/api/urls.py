@@ -1,6 +1,6 @@
 from django.urls import path
 
-from imhhv.api import views, views_families, views_fidelity, views_intake
+from imhhv.api import views, views_families, views_fidelity, views_intake, views_visits
 
 app_name = "api"
 
@@ -35,6 +35,11 @@ urlpatterns = [
         name="family_discharge",
     ),
     path("fidelity/", views_fidelity.FidelityView.as_view(), name="fidelity"),
+    path("visits/", views_visits.VisitListView.as_view(), name="visits"),
+    path("visits/<int:pk>/", views_visits.VisitDetailView.as_view(), name="visit"),
+    path("visits/<int:pk>/sign/", views_visits.VisitSignView.as_view(), name="visit_sign"),
+    path("visits/<int:pk>/amend/", views_visits.VisitAmendView.as_view(), name="visit_amend"),
+    path("catalogue/", views_visits.CatalogueView.as_view(), name="catalogue"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -1,0 +1,156 @@
+"""Visits API: scoped, audited, only the visit's home visitor writes, signed means amend."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from imhhv.api.services import issue_token
+from imhhv.visits.models import Visit
+
+NOW = timezone.now().replace(microsecond=0)
+
+
+def auth(user):
+    return {"HTTP_AUTHORIZATION": f"Token {issue_token(user=user)[0]}"}
+
+
+def body(cast, **overrides):
+    start = NOW - timedelta(days=1)
+    data = {
+        "family": cast.family_a.pk,
+        "scheduled_at": start.isoformat(),
+        "outcome": "completed",
+        "started_at": start.isoformat(),
+        "ended_at": (start + timedelta(minutes=100)).isoformat(),
+        "place": "home",
+        "components": ["alliance"],
+        "strategies": {"follow_lead": 1},
+        "note": "Synthetic.",
+    }
+    data.update(overrides)
+    return data
+
+
+def create(client, cast, user=None, **overrides):
+    return client.post(
+        "/api/v1/visits/",
+        body(cast, **overrides),
+        content_type="application/json",
+        **auth(user or cast.hv_a),
+    )
+
+
+def test_create_read_list_audited(cast, client, catalogue, new_events):
+    response = create(client, cast)
+    assert response.status_code == 201
+    visit = response.json()
+    assert (
+        visit["minutes"] == 100 and visit["is_home_visit"] and visit["components"] == ["alliance"]
+    )
+    assert visit["strategies"] == {"follow_lead": 1} and visit["catalogue_version"] == 1
+    new_events.reset()
+    assert client.get(f"/api/v1/visits/{visit['id']}/", **auth(cast.sup_a)).status_code == 200
+    listed = client.get(f"/api/v1/visits/?family={cast.family_a.pk}", **auth(cast.sup_a)).json()
+    assert [v["id"] for v in listed["results"]] == [visit["id"]]
+    assert [e.action for e in new_events() if e.action.startswith("visit")] == [
+        "visit.read",
+        "visit.list",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"ended_at": (NOW - timedelta(days=1, minutes=10)).isoformat()}, "ended_at"),
+        ({"ended_at": (NOW - timedelta(days=1) + timedelta(hours=7)).isoformat()}, "ended_at"),
+        ({"components": []}, "components"),
+        ({"components": ["no_such"]}, "components"),
+        (
+            {
+                "scheduled_at": (NOW + timedelta(days=2)).isoformat(),
+                "started_at": (NOW + timedelta(days=2)).isoformat(),
+                "ended_at": (NOW + timedelta(days=2, hours=1)).isoformat(),
+            },
+            "outcome",
+        ),
+        (
+            {
+                "started_at": (NOW - timedelta(days=900)).isoformat(),
+                "scheduled_at": (NOW - timedelta(days=900)).isoformat(),
+                "ended_at": (NOW - timedelta(days=900) + timedelta(hours=1)).isoformat(),
+            },
+            "scheduled_at",
+        ),
+    ],
+)
+def test_bad_input_is_400_with_the_field(cast, client, catalogue, overrides, field):
+    response = create(client, cast, **overrides)
+    assert response.status_code == 400 and field in response.json()
+    assert not Visit.objects.exists()
+
+
+def test_malformed_json_is_400(cast, client, catalogue):
+    response = client.post(
+        "/api/v1/visits/", "{nope", content_type="application/json", **auth(cast.hv_a)
+    )
+    assert response.status_code == 400
+
+
+def test_scope_and_capability(cast, client, catalogue, new_events):
+    visit = create(client, cast).json()
+    assert client.get(f"/api/v1/visits/{visit['id']}/", **auth(cast.hv_b)).status_code == 404
+    assert client.get(f"/api/v1/visits/{visit['id']}/", **auth(cast.state_admin)).status_code == 403
+    assert create(client, cast, user=cast.hv_b).status_code == 404  # another agency's family
+    assert create(client, cast, user=cast.admin_a).status_code == 403  # no document_visits
+    patch = client.patch(
+        f"/api/v1/visits/{visit['id']}/",
+        {"note": "x"},
+        content_type="application/json",
+        **auth(cast.sup_a),
+    )
+    assert patch.status_code == 403  # only the visit's own home visitor writes it
+
+
+def test_signed_visits_change_only_by_amendment(cast, client, catalogue):
+    visit = create(client, cast).json()
+    signed = client.post(f"/api/v1/visits/{visit['id']}/sign/", **auth(cast.hv_a))
+    assert signed.status_code == 200 and signed.json()["signed_at"]
+    patch = client.patch(
+        f"/api/v1/visits/{visit['id']}/",
+        {"note": "changed"},
+        content_type="application/json",
+        **auth(cast.hv_a),
+    )
+    assert patch.status_code == 409
+    version = signed.json()["version"]
+    amend = client.post(
+        f"/api/v1/visits/{visit['id']}/amend/",
+        {"reason": "Wrong word", "note": "Corrected.", "version": version},
+        content_type="application/json",
+        **auth(cast.hv_a),
+    )
+    assert amend.status_code == 201 and amend.json()["changes"]["note"] == [
+        "Synthetic.",
+        "Corrected.",
+    ]
+    stale = client.post(
+        f"/api/v1/visits/{visit['id']}/amend/",
+        {"reason": "Again please", "note": "Other.", "version": version},
+        content_type="application/json",
+        **auth(cast.hv_a),
+    )
+    assert stale.status_code == 409
+
+
+def test_a_video_contact_is_not_a_home_visit(cast, client, catalogue):
+    assert create(client, cast, place="video").json()["is_home_visit"] is False
+
+
+def test_catalogue(cast, client, catalogue):
+    data = client.get("/api/v1/catalogue/", **auth(cast.hv_a)).json()
+    assert data["version"] == 1 and data["is_starter"] and len(data["components"]) == 7
+    assert {s["response_type"] for c in data["components"] for s in c["strategies"]} == {
+        "yes_no",
+        "rating",
+    }

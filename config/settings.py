@@ -218,6 +218,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# A visit note signed more than this many business days after the visit is late.
+DOCUMENTATION_DEADLINE_BUSINESS_DAYS = int(
+    os.environ.get("DOCUMENTATION_DEADLINE_BUSINESS_DAYS", "2")
+)
+
 # Aggregates shown to the state suppress cells of 1..SMALL_CELL_MAX people (DOMAIN.md §7).
 SMALL_CELL_MAX = 10
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 NAV = [
     ("Home", "reports:home", None),
     ("My week", "visits:week", "document_visits"),
+    ("Team week", "visits:team_week", "supervise"),
     ("Families", "families:list", "view_families"),
     ("Fidelity", "visits:fidelity", None),
     ("Referrals", "families:referrals", "manage_intake"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as datetime_time
 
+from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
@@ -30,8 +31,6 @@ from imhhv.core.fidelity import (
 )
 from imhhv.families.models import Assignment, Enrollment, Family
 from imhhv.visits.models import Visit, VisitPlan
-
-LATE_AFTER_BUSINESS_DAYS = 2  # documentation deadline (issue 4: configurable)
 
 
 @dataclass
@@ -152,7 +151,12 @@ def _summary(
     visits: Iterable[VisitFact], spans: list[EnrollmentSpan], start: date, end: date, today: date
 ) -> FidelitySummary:
     return summarize(
-        visits, spans, start, end, today=today, late_after_business_days=LATE_AFTER_BUSINESS_DAYS
+        visits,
+        spans,
+        start,
+        end,
+        today=today,
+        late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
     )
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from imhhv.core.calendar import week_start
@@ -71,4 +71,48 @@ def recent_visits(family: Family, limit: int = 10) -> list[Visit]:
         family.visits.select_related("visitor")
         .prefetch_related("components")
         .order_by("-scheduled_at")[:limit]
+    )
+
+
+def documented_late(visit: Visit, today: date) -> bool:
+    """Signed (or still unsigned today) more than the deadline's business days after it."""
+    from django.conf import settings
+
+    from imhhv.core.visit_rules import is_late
+
+    if visit.outcome == Visit.Outcome.SCHEDULED:
+        return False
+    day = timezone.localtime(visit.started_at or visit.scheduled_at).date()
+    done = timezone.localtime(visit.signed_at).date() if visit.signed_at else today
+    return is_late(day, done, business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS)
+
+
+@dataclass
+class TeamWeek:
+    monday: date
+    rows: list[tuple[object, list[Visit], int]]  # (home visitor, visits this week, notes to sign)
+
+
+def team_week(*, memberships, day: date) -> TeamWeek:
+    """Each home visitor of a team: their visits this week and their unsigned notes."""
+    start, end = week_bounds(day)
+    ids = [m.user_id for m in memberships]
+    visits = (
+        Visit.objects.filter(visitor_id__in=ids, scheduled_at__gte=start, scheduled_at__lt=end)
+        .select_related("family")
+        .order_by("scheduled_at")
+    )
+    by_visitor: dict[int, list[Visit]] = {i: [] for i in ids}
+    for visit in visits:
+        by_visitor[visit.visitor_id].append(visit)
+    unsigned = dict(
+        Visit.objects.filter(visitor_id__in=ids, signed_at__isnull=True)
+        .exclude(outcome=Visit.Outcome.SCHEDULED)
+        .values_list("visitor_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return TeamWeek(
+        week_start(day),
+        [(m.user, by_visitor[m.user_id], unsigned.get(m.user_id, 0)) for m in memberships],
     )

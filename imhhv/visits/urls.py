@@ -6,6 +6,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("week/", views.week, name="week"),
+    path("week/team/", views.team_week_view, name="team_week"),
     path("catalogue/", catalogue_views.catalogue, name="catalogue"),
     path("fidelity/", fidelity_views.fidelity_home, name="fidelity"),
     path("fidelity/state/", fidelity_views.fidelity_state, name="fidelity_state"),

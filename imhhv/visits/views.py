@@ -14,10 +14,10 @@ from imhhv.audit.services import record
 from imhhv.families.access import families_visible_to, get_family_for_user
 from imhhv.families.services import StaleEdit
 from imhhv.visits import services
-from imhhv.visits.access import get_visit_for_user
+from imhhv.visits.access import get_visit_for_user, visitors_visible_to
 from imhhv.visits.fidelity import disengaged_families
 from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
-from imhhv.visits.queries import my_week, plan_on
+from imhhv.visits.queries import documented_late, my_week, plan_on, team_week
 
 # Service field names -> the form fields that show them.
 FIELD_OF = {
@@ -77,6 +77,31 @@ def week(request: HttpRequest) -> HttpResponse:
     )
 
 
+@policy(capability("supervise"))
+def team_week_view(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    memberships = list(visitors_visible_to(request.user).order_by("user__last_name"))
+    summary = team_week(memberships=memberships, day=day)
+    record(
+        action="visit.list",
+        object_type="visit",
+        details={
+            "view": "team week",
+            "week": summary.monday.isoformat(),
+            "ids": [v.pk for _, visits, _ in summary.rows for v in visits],
+        },
+    )
+    return render(
+        request,
+        "visits/team_week.html",
+        {
+            "week": summary,
+            "previous": summary.monday - timedelta(days=7),
+            "next": summary.monday + timedelta(days=7),
+        },
+    )
+
+
 @policy(capability("document_visits"))
 def visit_new(request: HttpRequest, family_id: int) -> HttpResponse:
     family = get_family_for_user(request.user, family_id, write=True, capability="document_visits")
@@ -116,6 +141,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": list(visit.children_present.all()),
             "can_write": request.user.pk == visit.visitor_id
             and request.user.can("document_visits"),
+            "late": documented_late(visit, timezone.localdate()),
         },
     )
 

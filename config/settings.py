@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "imhhv.accounts.middleware.AccessPolicyMiddleware",
+    "imhhv.accounts.pages.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

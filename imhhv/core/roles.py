@@ -60,6 +60,10 @@ CAPABILITIES = {
     "view_state_reports": "see aggregate figures for every agency, without names",
     "manage_policy": "change statewide policy settings and reference data",
     "view_deidentified": "download de-identified extracts for evaluation",
+    # Reach beyond the own agency (the state office): checked instead of role names.
+    "view_audit_statewide": "read the audit trail of every agency",
+    "manage_staff_statewide": "manage staff of every agency (PHI-reading accounts need the "
+    "agency administrator's confirmation)",
 }
 
 ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
@@ -86,7 +90,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
         }
     ),
     Role.STATE_ADMIN: frozenset(
-        {"view_audit", "view_state_reports", "manage_policy", "manage_staff"}
+        {
+            "view_audit",
+            "view_audit_statewide",
+            "view_state_reports",
+            "manage_policy",
+            "manage_staff",
+            "manage_staff_statewide",
+        }
     ),
     Role.EVALUATOR: frozenset({"view_deidentified", "view_state_reports"}),
 }

@@ -899,7 +899,7 @@ def test_the_schema_lists_the_family_journey(cast, login):
 def test_service_errors_map_to_field_errors():
     from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-    from imhhv.api.views import field_errors
+    from imhhv.api.common import field_errors
 
     assert field_errors(ValidationError("Already enrolled.")) == {
         "non_field_errors": ["Already enrolled."]

@@ -13,8 +13,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from imhhv.accounts.policies import SIGNED_IN, capability
-from imhhv.api.permissions import PolicyPermission
-from imhhv.api.views import (
+from imhhv.api.common import (
     BAD_INPUT,
     FORBIDDEN,
     NOT_FOUND,
@@ -23,10 +22,13 @@ from imhhv.api.views import (
     conflict,
     validated,
 )
+from imhhv.api.permissions import PolicyPermission
 from imhhv.audit.services import record
-from imhhv.families.access import get_family_for_user
+from imhhv.families.access import (
+    get_family_for_user,
+)
 from imhhv.families.services import StaleEdit
-from imhhv.visits import services
+from imhhv.visits import services as visit_services
 from imhhv.visits.access import get_visit_for_user, visits_visible_to
 from imhhv.visits.models import Visit
 
@@ -133,7 +135,7 @@ def _with_children(visits):
 
 
 def _service_args(data: dict) -> dict:
-    documented = {k: data[k] for k in services.DOCUMENTED_FIELDS if k in data}
+    documented = {k: data[k] for k in visit_services.DOCUMENTED_FIELDS if k in data}
     if "scheduled_at" in data:
         documented["scheduled_at"] = data["scheduled_at"]
     args = {"data": documented}
@@ -192,7 +194,7 @@ class VisitListView(GenericAPIView):
             request.user, data["family"], write=True, capability="document_visits"
         )
         try:
-            visit = services.document_visit(
+            visit = visit_services.document_visit(
                 family=family,
                 visitor=request.user,
                 by=request.user,
@@ -243,7 +245,7 @@ class VisitDetailView(PolicyAPIView):
             "strategies", dict(visit.strategy_responses.values_list("strategy__code", "value"))
         )
         try:
-            services.document_visit(
+            visit_services.document_visit(
                 family=visit.family,
                 visitor=visit.visitor,
                 by=request.user,
@@ -271,7 +273,7 @@ class VisitSignView(PolicyAPIView):
     def post(self, request, pk: int):
         visit = get_visit_for_user(request.user, pk, write=True)
         try:
-            services.sign_visit(visit=visit, by=request.user)
+            visit_services.sign_visit(visit=visit, by=request.user)
         except ValidationError as error:
             return bad_input(error)
         return Response(VisitSerializer(_with_children(Visit.objects).get(pk=pk)).data)
@@ -295,7 +297,7 @@ class VisitAmendView(PolicyAPIView):
         visit = get_visit_for_user(request.user, pk, write=True)
         data = validated(AmendSerializer, request.data)
         try:
-            amendment = services.amend_visit(
+            amendment = visit_services.amend_visit(
                 visit=visit,
                 by=request.user,
                 reason=data["reason"],
@@ -325,7 +327,7 @@ class CatalogueView(PolicyAPIView):
 
     @extend_schema(operation_id="catalogue_retrieve", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        catalogue = services.current_catalogue()
+        catalogue = visit_services.current_catalogue()
         if catalogue is None:
             return Response({"detail": "No catalogue is published."}, status=404)
         return Response(

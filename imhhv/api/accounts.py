@@ -1,34 +1,18 @@
-"""API v1. Each view declares its access policy and calls the same access and service
-functions as the pages.
-
-This module holds sign-in, `me`, the schema and the helpers every view uses; the family
-journey lives in `views_intake` (referrals, waitlist, capacity) and `views_families`.
-
-Status codes, the same everywhere:
-  400  bad input: `{field: [messages]}` (`non_field_errors` for the body as a whole);
-       malformed JSON: `{"detail": ...}`.
-  401  no valid token or session.
-  403  the role lacks the capability the view declares (audited as access.capability).
-  404  missing, or out of the caller's scope: the two look the same (audited as denied).
-  409  a conflict with the record's state, nothing saved: a possible duplicate, a cap
-       that needs confirming, a stale version, a discharged (read-only) family.
-"""
+"""Sign-in for API use (token issue and revoke) and `me`."""
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django_otp import match_token, user_has_device
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from imhhv.accounts.policies import PUBLIC, SIGNED_IN
 from imhhv.accounts.services import record_failed_sign_in
-from imhhv.api import serializers as s
+from imhhv.api.common import (
+    PolicyAPIView,
+)
 from imhhv.api.models import ApiToken
 from imhhv.api.permissions import PolicyPermission
 from imhhv.api.services import issue_token, revoke_token
@@ -37,52 +21,24 @@ from imhhv.audit.services import record
 
 GENERIC_LOGIN_ERROR = "Unable to sign in with that username and password."
 
-# Shared response descriptions for the schema.
-BAD_INPUT = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Field errors: {field: [messages]}; non_field_errors for the whole body.",
-)
-FORBIDDEN = OpenApiResponse(
-    s.DetailSerializer, description="The role lacks the capability (audited)."
-)
-NOT_FOUND = OpenApiResponse(
-    s.DetailSerializer, description="Missing or out of scope, alike (audited)."
-)
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=1024, trim_whitespace=False)
+    otp = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
 
-def validated(serializer_class, data) -> dict:
-    """The validated input, or a 400 with field errors (DRF raises it)."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
-def field_errors(error: ValidationError, *, rename: dict[str, str] | None = None) -> dict:
-    """A service's ValidationError as API field errors.
-
-    `message_dict` when the error names fields (service names mapped onto the API's with
-    `rename`), else the messages under `non_field_errors`.
-    """
-    rename = rename or {}
-    if not hasattr(error, "error_dict"):
-        return {"non_field_errors": list(error.messages)}
-    errors: dict[str, list[str]] = {}
-    for field, messages in error.message_dict.items():
-        key = "non_field_errors" if field == NON_FIELD_ERRORS else rename.get(field, field)
-        errors.setdefault(key, []).extend(messages)
-    return errors
-
-
-def bad_input(error: ValidationError, *, rename: dict[str, str] | None = None) -> Response:
-    return Response(field_errors(error, rename=rename), status=status.HTTP_400_BAD_REQUEST)
-
-
-def conflict(detail: str, **extra) -> Response:
-    return Response({"detail": detail, **extra}, status=status.HTTP_409_CONFLICT)
-
-
-class PolicyAPIView(APIView):
-    permission_classes = [PolicyPermission]
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.CharField(allow_null=True)
+    agency = serializers.CharField(allow_null=True)
+    team = serializers.CharField(allow_null=True)
+    capabilities = serializers.ListField(child=serializers.CharField())
 
 
 class TokenView(PolicyAPIView):
@@ -104,9 +60,9 @@ class TokenView(PolicyAPIView):
             return [TokenOwnerPermission()]
         return [AllowAny()]
 
-    @extend_schema(request=s.TokenRequestSerializer, responses={200: s.TokenResponseSerializer})
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
     def post(self, request):
-        data = s.TokenRequestSerializer(data=request.data)
+        data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
         http_request = request._request
@@ -158,12 +114,12 @@ class TokenOwnerPermission(PolicyPermission):
 class MeView(PolicyAPIView):
     access_policy = SIGNED_IN
 
-    @extend_schema(responses=s.MeSerializer)
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
         m = user.membership
         return Response(
-            s.MeSerializer(
+            MeSerializer(
                 {
                     "username": user.username,
                     "role": m.role if m else None,
@@ -173,13 +129,3 @@ class MeView(PolicyAPIView):
                 }
             ).data
         )
-
-
-class SchemaView(SpectacularAPIView):
-    access_policy = SIGNED_IN
-    permission_classes = [PolicyPermission]
-
-
-class DocsView(SpectacularSwaggerSplitView):
-    access_policy = SIGNED_IN
-    permission_classes = [PolicyPermission]

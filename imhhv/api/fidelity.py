@@ -25,15 +25,25 @@ from rest_framework.response import Response
 
 from imhhv.accounts.policies import SIGNED_IN
 from imhhv.agencies.models import Agency
-from imhhv.api.views import BAD_INPUT, FORBIDDEN, PolicyAPIView, validated
+from imhhv.api.common import (
+    BAD_INPUT,
+    FORBIDDEN,
+    PolicyAPIView,
+    validated,
+)
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.core.calendar import week_start
 from imhhv.core.fidelity import FidelitySummary
 from imhhv.core.roles import Scope
-from imhhv.families.models import Family
+from imhhv.families.models import (
+    Family,
+)
 from imhhv.visits import fidelity
-from imhhv.visits.access import teams_visible_to, visitors_visible_to
+from imhhv.visits.access import (
+    teams_visible_to,
+    visitors_visible_to,
+)
 
 LEVELS = ("visitor", "team", "agency", "state")
 

@@ -22,8 +22,8 @@ from imhhv.accounts.models import Membership, User
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.core.roles import Role, Scope
+from imhhv.families.errors import FamilyIsDischarged
 from imhhv.families.models import Family, Referral
-from imhhv.families.services import FamilyIsDischarged
 
 
 def families_visible_to(user: User) -> QuerySet[Family]:

@@ -324,7 +324,12 @@ class VersionForm(forms.Form):
 class AssignForm(VersionForm):
     home_visitor = forms.TypedChoiceField(label="Home visitor", coerce=int)
     start_date = date_field("From", initial=timezone.localdate)
-    reason = forms.CharField(label="Reason", required=False, max_length=300)
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=300,
+        help_text="Needed to go over the cap, or when the start date is before today.",
+    )
     over_cap_confirmed = forms.BooleanField(
         label="Assign even though it goes over the cap", required=False
     )

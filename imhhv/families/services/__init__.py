@@ -5,8 +5,8 @@ transaction. Edits of an existing family carry the version the user saw; if some
 saved in between, `StaleEdit` is raised and nothing is written (DESIGN.md rule 6).
 """
 
+from imhhv.families.errors import FamilyIsDischarged, OverCap, PossibleDuplicates, StaleEdit
 from imhhv.families.services.caseload import assign_home_visitor, assignable_visitors, visitor_load
-from imhhv.families.services.common import FamilyIsDischarged, OverCap, StaleEdit
 from imhhv.families.services.episodes import discharge_family, enroll_family, reenroll_family
 from imhhv.families.services.intake import (
     PERSON_FIELDS,
@@ -32,6 +32,7 @@ __all__ = [
     "Duplicates",
     "FamilyIsDischarged",
     "OverCap",
+    "PossibleDuplicates",
     "StaleEdit",
     "add_child",
     "assign_home_visitor",

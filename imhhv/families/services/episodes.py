@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from imhhv.accounts.models import User
+from imhhv.audit.locking import claim_version
 from imhhv.audit.services import record
 from imhhv.core.ages import check_child_dates
 from imhhv.core.names import normalize_name
@@ -19,7 +20,7 @@ from imhhv.families.models import (
     Referral,
 )
 from imhhv.families.services.caseload import assign_home_visitor
-from imhhv.families.services.common import _bump_version, _require_open
+from imhhv.families.services.common import _require_open
 from imhhv.families.services.intake import PERSON_FIELDS
 
 # --- enrollment and discharge -----------------------------------------------------------
@@ -186,7 +187,7 @@ def discharge_family(
                 ]
             }
         )
-    _bump_version(family, expected_version)
+    claim_version(family, expected_version)
     episode.discharged_on = discharged_on
     episode.discharge_reason = reason
     episode.discharge_planned = planned
@@ -229,7 +230,7 @@ def reenroll_family(
         raise ValidationError({"enrolled_on": ["A new episode starts after the last discharge."]})
     if prenatal and gestational_weeks is None:
         raise ValidationError({"gestational_weeks": ["Give the weeks of pregnancy at enrollment."]})
-    _bump_version(family, expected_version)
+    claim_version(family, expected_version)
     episode = Enrollment(
         family=family,
         enrolled_on=enrolled_on,

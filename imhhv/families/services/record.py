@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from imhhv.accounts.models import User
+from imhhv.audit.locking import claim_version
 from imhhv.audit.services import diff, record
 from imhhv.core.ages import check_child_dates
 from imhhv.core.names import normalize_name
@@ -16,7 +17,7 @@ from imhhv.families.models import (
     Consent,
     Family,
 )
-from imhhv.families.services.common import _bump_version, _require_open
+from imhhv.families.services.common import _require_open
 from imhhv.families.services.episodes import CAREGIVER_FIELDS, _make_child
 
 # --- edits of the family record ---------------------------------------------------------
@@ -33,7 +34,7 @@ def update_caregiver(
             setattr(caregiver, key, value)
     caregiver.normalized_name = normalize_name(caregiver.first_name, caregiver.last_name)
     caregiver.full_clean()
-    _bump_version(family, expected_version)
+    claim_version(family, expected_version)
     caregiver.save()
     if caregiver.relationship == Caregiver.Relationship.PRIMARY:
         family.display_name = f"{caregiver.first_name} {caregiver.last_name}"
@@ -51,7 +52,7 @@ def update_caregiver(
 @transaction.atomic
 def add_child(*, family: Family, by: User, data: dict, expected_version: int) -> Child:
     _require_open(family)
-    _bump_version(family, expected_version)
+    claim_version(family, expected_version)
     child = _make_child(family, data, timezone.localdate())
     record(action="child.add", user=by, target=family, details={"child_id": child.pk})
     return child
@@ -84,7 +85,7 @@ def record_birth(
     if first_name:
         child.first_name = first_name
     child.full_clean()
-    _bump_version(family, expected_version)
+    claim_version(family, expected_version)
     child.save()
     record(
         action="child.birth",
@@ -113,7 +114,7 @@ def record_consent(*, family: Family, by: User, kind: str, given_on: date) -> Co
     if family.consents.filter(kind=kind, revoked_on__isnull=True).exists():
         raise ValidationError({"kind": ["That consent is already in force."]})
     consent = Consent.objects.create(family=family, kind=kind, given_on=given_on, recorded_by=by)
-    _bump_version(family, None)
+    claim_version(family, None)
     record(
         action="consent.give",
         user=by,
@@ -133,7 +134,7 @@ def revoke_consent(*, family: Family, consent: Consent, by: User, revoked_on: da
         )
     consent.revoked_on = revoked_on
     consent.save(update_fields=["revoked_on"])
-    _bump_version(family, None)
+    claim_version(family, None)
     record(
         action="consent.revoke",
         user=by,

@@ -187,6 +187,27 @@ if SECURE_HTTPS:
 # then the address that many hops from the right of X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Audit chain keys (imhhv/audit/keys.py): HMAC-SHA256 secrets kept out of the database.
+# AUDIT_HMAC_KEYS="id1:secret1,id2:secret2"; AUDIT_HMAC_KEY_ID = the key new events use
+# (optional when only one key is given). Required when DEBUG is off, like SECRET_KEY;
+# DEBUG, tests and DEMO_MODE fall back to a fixed development key. AUDIT_LEGACY_SEQ_MAX:
+# the last seq of unkeyed events written before the chain was keyed (default 0: none).
+from imhhv.audit.keys import DEVELOPMENT_KEY, DEVELOPMENT_KEY_ID, parse_keys  # noqa: E402
+
+AUDIT_HMAC_KEYS = parse_keys(os.environ.get("AUDIT_HMAC_KEYS", ""))
+AUDIT_HMAC_KEY_ID = os.environ.get("AUDIT_HMAC_KEY_ID", "").strip()
+if not AUDIT_HMAC_KEYS:
+    if DEBUG or TESTING or DEMO_MODE:
+        AUDIT_HMAC_KEYS = {DEVELOPMENT_KEY_ID: DEVELOPMENT_KEY}
+        AUDIT_HMAC_KEY_ID = AUDIT_HMAC_KEY_ID or DEVELOPMENT_KEY_ID
+    else:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEYS must be set when DEBUG is off.")
+if not AUDIT_HMAC_KEY_ID and len(AUDIT_HMAC_KEYS) == 1:
+    AUDIT_HMAC_KEY_ID = next(iter(AUDIT_HMAC_KEYS))
+if AUDIT_HMAC_KEY_ID not in AUDIT_HMAC_KEYS:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY_ID must name one of the keys in AUDIT_HMAC_KEYS.")
+AUDIT_LEGACY_SEQ_MAX = int(os.environ.get("AUDIT_LEGACY_SEQ_MAX", "0"))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Detroit"
 USE_I18N = True

@@ -1,8 +1,10 @@
 """The audit trail: append-only, hash-chained events for every touch of PHI.
 
-Rows are never updated or deleted by the application (the model refuses, and on
-PostgreSQL a trigger refuses too). `AuditHead` holds the last sequence number and hash,
-so removing events from the end of the chain is noticed as well.
+Rows are never updated or deleted by the application (the model refuses, and a database
+trigger refuses too: UPDATE and DELETE on PostgreSQL and SQLite). `AuditHead` holds the
+last sequence number and hash, so removing events from the end of the chain is noticed as
+well. Each event is sealed with HMAC-SHA256 under the key named by `key_id` (see
+`imhhv/core/hashchain.py`); `key_id` "" marks a legacy, unkeyed event.
 """
 
 from django.db import models
@@ -56,6 +58,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Which configured key sealed the event ("" = legacy SHA-256, before keys existed).
+    key_id = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         ordering = ["-seq"]

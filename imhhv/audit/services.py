@@ -4,7 +4,9 @@
 request from the current request context (set by `RequestContextMiddleware`), so callers
 pass only what happened. Appending locks the chain head row, which serialises audit
 writes: simple and correct for the expected load (hundreds of staff); a busier system
-would partition the chain per agency.
+would partition the chain per agency. Each event is sealed with HMAC-SHA256 under the
+current key (`imhhv/audit/keys.py`, from the environment, never the database); with no key
+configured, writing fails rather than writing an unsealed event.
 """
 
 import json
@@ -14,8 +16,9 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from imhhv.audit.context import current_request
+from imhhv.audit.keys import current_key
 from imhhv.audit.models import AuditEvent, AuditHead, Outcome
-from imhhv.core.hashchain import GENESIS, link_hash
+from imhhv.core.hashchain import GENESIS, seal
 
 HEAD_PK = 1
 
@@ -67,13 +70,15 @@ def record(
         source_ip=getattr(request, "source_ip", None) if request is not None else None,
         details=_jsonable(payload),
     )
+    key_id, key = current_key()
+    event.key_id = key_id
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=HEAD_PK).first()
         if head is None:
             head = AuditHead.objects.create(pk=HEAD_PK, seq=0, hash=GENESIS)
         event.seq = head.seq + 1
         event.prev_hash = head.hash
-        event.hash = link_hash(event.prev_hash, event.hashed_fields())
+        event.hash = seal(key, key_id, event.prev_hash, event.hashed_fields())
         event.save()
         AuditHead.objects.filter(pk=HEAD_PK).update(seq=event.seq, hash=event.hash)
     return event

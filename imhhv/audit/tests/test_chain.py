@@ -1,39 +1,21 @@
-"""verify_audit finds altered and removed events; the trail is append-only."""
+"""verify_audit finds altered and removed events; the trail is append-only.
+
+Tampering goes around the database's own refusal the way an attacker with database access
+would: on PostgreSQL a superuser switches triggers off for the session (replication role),
+on SQLite the triggers are dropped (each test runs in a transaction that is rolled back, so
+the triggers come back).
+"""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection, transaction
 
 from imhhv.audit.models import AuditEvent, AuditHead
-from imhhv.audit.services import record
-
-
-def write_events(n):
-    return [
-        record(action="test.event", object_type="family", object_id=i, details={"i": i})
-        for i in range(n)
-    ]
+from imhhv.audit.tests.conftest import run_command, tamper, write_events
 
 
 def run_verify():
-    from io import StringIO
-
-    out = StringIO()
-    call_command("verify_audit", stdout=out)
-    return out.getvalue()
-
-
-def tamper(sql, params=()):
-    """What an attacker with database access would do: bypass the append-only trigger."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A superuser can switch triggers off for the session.
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(sql, params)
-            cursor.execute("SET session_replication_role = origin")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-            cursor.execute(sql, params)
+    return run_command("verify_audit")
 
 
 def test_intact_trail_reports_the_count(db):
@@ -76,6 +58,22 @@ def test_database_refuses_update(db):
     with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
+
+
+def test_database_refuses_delete(db):
+    """SQLite too (it refused only UPDATE before); PostgreSQL refused both already."""
+    event = write_events(1)[0]
+    with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers")
+def test_sqlite_triggers_survive_the_migrations(db):
+    """A column added to the table rebuilds it on SQLite, which drops triggers."""
+    from imhhv.audit.triggers import sqlite_triggers
+
+    assert {"audit_event_no_update", "audit_event_no_delete"} <= sqlite_triggers(connection)
 
 
 def test_chain_links_each_event_to_the_previous(db):

@@ -13,9 +13,9 @@ from django.db.models import Count
 from imhhv.accounts.models import Membership
 from imhhv.agencies.models import Agency, Team
 from imhhv.agencies.policy import policy_on
-from imhhv.core.aggregates import suppress_small
 from imhhv.core.caseload import caseload_capacity
 from imhhv.core.roles import Role
+from imhhv.core.suppression import suppress_table
 from imhhv.families.models import Family, Referral
 
 
@@ -106,22 +106,35 @@ def team_loads(*, agency: Agency) -> list[TeamLoad]:
 
 @dataclass
 class AgencyFigures:
-    agency: Agency
+    agency: Agency | None  # None on the statewide total row
     teams: int
     home_visitors: int
-    families: int | None  # None: a small cell, suppressed
+    families: int | None  # None: suppressed (a small cell, or its complement)
     capacity: int
-    waiting: int | None  # None: a small cell, suppressed
+    waiting: int | None  # None: suppressed (a small cell, or its complement)
 
     @property
     def open_slots(self) -> int | None:
+        # Capacity is shown, so open slots would give a hidden families count back.
         return None if self.families is None else self.capacity - self.families
 
 
-def agency_figures() -> list[AgencyFigures]:
-    """Statewide: one row per agency; counts of 1..10 families are suppressed."""
+@dataclass
+class StateFigures:
+    rows: list[AgencyFigures]
+    total: AgencyFigures  # the statewide row: its families and waiting are totals
+
+
+def state_figures() -> StateFigures:
+    """Statewide: one row per agency and the statewide total, in five queries.
+
+    Families and waitlist counts go through `imhhv.core.suppression` as one table with
+    its column totals shown: counts of 1..SMALL_CELL_MAX are hidden, and so is the
+    smallest other agency's count in that column, so no hidden count can be worked out
+    from the statewide total. Teams, home visitors and capacity count staff, not the
+    people served, and are shown as they are.
+    """
     cap = policy_on().caseload_cap_per_fte
-    small = settings.SMALL_CELL_MAX
     families = dict(
         Family.objects.active().values_list("agency").annotate(n=Count("pk")).order_by()
     )
@@ -133,17 +146,38 @@ def agency_figures() -> list[AgencyFigures]:
         Membership.objects.active().filter(role=Role.HOME_VISITOR).values_list("agency_id", "fte")
     ):
         visitors.setdefault(agency_id, []).append(fte)
+    agencies = list(Agency.objects.annotate(team_count=Count("teams")).order_by("name"))
+    table = suppress_table(
+        [[families.get(a.pk, 0), waiting.get(a.pk, 0)] for a in agencies],
+        column_totals=True,
+        maximum=settings.SMALL_CELL_MAX,
+    )
     rows = []
-    for agency in Agency.objects.annotate(team_count=Count("teams")).order_by("name"):
+    for agency, (shown_families, shown_waiting) in zip(agencies, table.cells, strict=True):
         ftes = visitors.get(agency.pk, [])
         rows.append(
             AgencyFigures(
                 agency=agency,
                 teams=agency.team_count,
                 home_visitors=len(ftes),
-                families=suppress_small(families.get(agency.pk, 0), maximum=small),
+                families=shown_families,
                 capacity=sum(caseload_capacity(f, cap_per_fte=cap) for f in ftes),
-                waiting=suppress_small(waiting.get(agency.pk, 0), maximum=small),
+                waiting=shown_waiting,
             )
         )
-    return rows
+    total_families, total_waiting = table.column_totals or [0, 0]
+    total = AgencyFigures(
+        agency=None,
+        teams=sum(r.teams for r in rows),
+        home_visitors=sum(r.home_visitors for r in rows),
+        families=total_families,
+        capacity=sum(r.capacity for r in rows),
+        waiting=total_waiting,
+    )
+    return StateFigures(rows=rows, total=total)
+
+
+def agency_figures() -> list[AgencyFigures]:
+    """The agency rows of `state_figures()`, suppressed as the statewide page shows them
+    (with its total), so every caller hides the same cells."""
+    return state_figures().rows

@@ -53,8 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
             capacity=sum(t.capacity for t in teams),
         )
         return render(request, "reports/home_agency.html", context)
-    rows = queries.agency_figures()
-    context.update(rows=rows, small_cell_max=settings.SMALL_CELL_MAX)
+    figures = queries.state_figures()
+    context.update(rows=figures.rows, total=figures.total, small_cell_max=settings.SMALL_CELL_MAX)
     return render(request, "reports/home_state.html", context)
 
 

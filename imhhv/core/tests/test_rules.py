@@ -6,7 +6,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from imhhv.core.ages import age_in_months
-from imhhv.core.aggregates import suppress_small
 from imhhv.core.caseload import caseload_capacity, open_slots
 from imhhv.core.roles import CAPABILITIES, ROLE_CAPABILITIES, Role, capabilities_of
 
@@ -47,11 +46,6 @@ def test_capacity_is_cap_times_fte_rounded_down(fte, cap):
 def test_open_slots_go_negative_over_the_cap():
     assert open_slots(Decimal("1.00"), 16) == -1
     assert open_slots(Decimal("1.00"), 12, cap_per_fte=12) == 0
-
-
-@pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, None), (10, None), (11, 11), (250, 250)])
-def test_small_cells_are_suppressed(count, shown):
-    assert suppress_small(count) == shown
 
 
 def test_every_role_capability_is_declared():

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from conftest import add_families
+from imhhv.agencies.tests.factories import AgencyFactory
 
 HOME = reverse("reports:home")
 
@@ -32,11 +33,30 @@ def test_agency_admin_sees_teams(cast, login):
 
 def test_state_admin_sees_counts_per_agency_with_small_cells_suppressed(cast, login):
     add_families(cast.agency_b, cast.hv_b, 20)
+    add_families(AgencyFactory(name="Gamma CMH"), cast.hv_b, 40)
     response = login(cast.state_admin).get(HOME)
     rows = {r.agency.name: (r.teams, r.home_visitors, r.families) for r in response.context["rows"]}
-    assert rows == {"Alpha CMH": (2, 3, None), "Beta CMH": (1, 1, 21)}
+    # Alpha's 3 is a small cell; with the statewide total shown, Beta's 21 (the smallest
+    # other count) is hidden too, or 64 - 40 - 21 would give Alpha's 3 back.
+    assert rows == {"Alpha CMH": (2, 3, None), "Beta CMH": (1, 1, None), "Gamma CMH": (0, 0, 40)}
+    total = response.context["total"]
+    assert (total.families, total.waiting, total.home_visitors) == (64, 0, 4)
     page = response.content.decode()
+    assert "Statewide" in page and ">64<" in page
     assert "Test Family" not in page and "Bulk" not in page
+
+
+def test_no_hidden_state_figure_can_be_worked_out_from_the_total(cast, login):
+    """Regression: the statewide total must never leave exactly one hidden agency count."""
+    add_families(cast.agency_b, cast.hv_b, 20)
+    response = login(cast.evaluator).get(HOME)
+    rows, total = response.context["rows"], response.context["total"]
+    for field in ("families", "waiting"):
+        values = [getattr(r, field) for r in rows]
+        assert not [v for v in values if v is not None and 1 <= v <= 10]
+        if getattr(total, field) is not None:
+            assert sum(v is None for v in values) != 1
+    assert all(r.open_slots is None for r in rows if r.families is None)
 
 
 def test_evaluator_sees_aggregates_only(cast, login):

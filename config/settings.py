@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "imhhv.audit",
+    "imhhv.reference",  # reference data every app reads: policy, risk factors, holidays
     "imhhv.agencies",
     "imhhv.accounts",
     "imhhv.families",

@@ -57,3 +57,12 @@ class RiskFactorForm(forms.Form):
     code = forms.SlugField(max_length=40, help_text="Short code, lowercase with underscores.")
     label = forms.CharField(max_length=200)
     applies_to = forms.ChoiceField(choices=[("parent", "Parent"), ("child", "Child")])
+
+
+class HolidayForm(forms.Form):
+    day = forms.DateField(
+        label="Day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    name = forms.CharField(
+        max_length=200, help_text="What the day is, e.g. “State offices closed (storm)”."
+    )

@@ -1,27 +1,33 @@
-"""Program settings for the state: policy versions and the risk factor list."""
+"""Program settings for the state: policy versions, the risk factor list and holidays."""
+
+from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
 from imhhv.agencies import services
-from imhhv.agencies.forms import PolicyForm, RiskFactorForm
+from imhhv.agencies.forms import HolidayForm, PolicyForm, RiskFactorForm
 from imhhv.agencies.models import ProgramPolicy
 from imhhv.agencies.policy import policy_on
 from imhhv.families.models import RiskFactor
+from imhhv.reference import services as reference
+from imhhv.reference.holidays import calendar_between
+from imhhv.reference.models import StateHoliday
 
 
 @policy(capability("manage_policy"))
 def program_settings(request: HttpRequest) -> HttpResponse:
     current = policy_on()
+    today = timezone.localdate()
     action = request.POST.get("action")
     policy_form = PolicyForm(
         request.POST if action == "policy" else None,
         initial={
-            "effective_from": timezone.localdate(),
+            "effective_from": today,
             "age_limit_months": current.age_limit_months,
             "caseload_cap_per_fte": current.caseload_cap_per_fte,
             "transition_planning_months": current.transition_planning_months,
@@ -29,23 +35,33 @@ def program_settings(request: HttpRequest) -> HttpResponse:
         },
     )
     factor_form = RiskFactorForm(request.POST if action == "risk_factor" else None)
+    holiday_form = HolidayForm(request.POST if action == "holiday" else None)
     if action == "policy" and policy_form.is_valid():
         services.publish_policy(policy=policy_form.save(commit=False), by=request.user)
         messages.success(request, "Policy published.")
         return redirect("agencies:settings")
     if action == "risk_factor" and factor_form.is_valid():
-        try:
-            services.add_risk_factor(**factor_form.cleaned_data, by=request.user)
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    factor_form.add_error(field, message)
-        else:
+        added = attempt(
+            factor_form, services.add_risk_factor, **factor_form.cleaned_data, by=request.user
+        )
+        if added is not None:
             messages.success(request, "Risk factor added.")
             return redirect("agencies:settings")
     if action == "toggle":
-        factor = get_object_or_404(RiskFactor, pk=request.POST.get("factor"))
+        factor = get_object_or_404(RiskFactor, pk=_id(request.POST.get("factor")))
         services.set_risk_factor_active(factor=factor, active=not factor.active, by=request.user)
+        return redirect("agencies:settings")
+    if action == "holiday" and holiday_form.is_valid():
+        added = attempt(
+            holiday_form, reference.add_state_holiday, **holiday_form.cleaned_data, by=request.user
+        )
+        if added is not None:
+            messages.success(request, f"{added.name} added: notes are not due that day.")
+            return redirect("agencies:settings")
+    if action == "remove_holiday":
+        holiday = get_object_or_404(StateHoliday, pk=_id(request.POST.get("holiday")))
+        reference.remove_state_holiday(holiday=holiday, by=request.user)
+        messages.success(request, f"{holiday.name} removed.")
         return redirect("agencies:settings")
     return render(
         request,
@@ -56,5 +72,15 @@ def program_settings(request: HttpRequest) -> HttpResponse:
             "policy_form": policy_form,
             "factor_form": factor_form,
             "factors": RiskFactor.objects.all(),
+            "holiday_form": holiday_form,
+            # This year and next, so December shows January's holidays too.
+            "holidays": calendar_between(date(today.year, 1, 1), date(today.year + 1, 12, 31)),
         },
     )
+
+
+def _id(value: str | None) -> int:
+    """A posted row id; anything that is not a plausible id is a 404, never a 500."""
+    if value is None or not value.isdigit() or len(value) > 18:
+        return 0
+    return int(value)

@@ -2,9 +2,13 @@
 
 The model promises a visit every week, so fidelity is counted in Monday-to-Sunday weeks,
 each named by its Monday. Notes are due a number of *business* days after a visit:
-Saturdays, Sundays and the agency's holidays do not count. Holidays are passed in by the
-caller (they are configuration, not constants); a holiday falling on a weekend changes
-nothing, so an observed weekday holiday must be listed as such.
+Saturdays, Sundays and holidays do not count. Holidays are passed in by the caller (they
+are reference data: the federal calendar, computed by `federal_holidays`, plus the days
+the state adds, which `imhhv.reference.holidays.holidays_between` reads in one query); a
+holiday falling on a weekend changes nothing, so an observed weekday holiday must be
+listed as such (`federal_holidays` does: 3 July 2026 for the 4th, a Saturday). Every
+function takes `holidays` as an optional keyword, empty by default, so calls without it
+count weekdays only.
 
 Not to be confused with the standard library's `calendar`: import this one by its full
 name, `imhhv.core.calendar`.
@@ -12,6 +16,7 @@ name, `imhhv.core.calendar`.
 
 from collections.abc import Collection
 from datetime import date, timedelta
+from functools import lru_cache
 
 _WEEK = timedelta(days=7)
 _DAY = timedelta(days=1)
@@ -34,6 +39,28 @@ def weeks_between(start: date, end: date) -> list[date]:
     monday, last = week_start(start), week_start(end)
     count = (last - monday).days // 7 + 1
     return [monday + i * _WEEK for i in range(count)]
+
+
+def federal_holidays(start: date, end: date) -> frozenset[date]:
+    """US federal holidays in [start, end], with their observed weekdays (5 U.S.C. 6103).
+
+    Computed by the `holidays` package, so every year is right without a yearly upload:
+    the eleven federal holidays, and the Friday or Monday on which one falling on a
+    weekend is observed (New Year's Day 2028 is observed on Friday 31 December 2027).
+    """
+    if end < start:
+        return frozenset()
+    found: set[date] = set()
+    for year in range(start.year - 1, end.year + 2):  # observed days cross year ends
+        found.update(day for day in _federal_year(year) if start <= day <= end)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=64)
+def _federal_year(year: int) -> frozenset[date]:
+    import holidays  # imported here: only callers that need the calendar pay for it
+
+    return frozenset(holidays.US(years=year))
 
 
 def is_business_day(day: date, holidays: Collection[date] = frozenset()) -> bool:

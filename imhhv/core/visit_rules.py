@@ -47,9 +47,19 @@ def check_visit(
 
 
 def is_late(
-    visit_day: date, documented_on: date, *, business_days: int, holidays=frozenset()
+    visit_day: date,
+    documented_on: date,
+    *,
+    business_days: int,
+    holidays: frozenset[date] = frozenset(),
 ) -> bool:
-    """Documented more than `business_days` business days after the visit."""
+    """Documented more than `business_days` business days after the visit.
+
+    `holidays` are the days that do not count besides weekends: pass
+    `imhhv.reference.holidays.holidays_between(visit_day, documented_on)` (the federal
+    calendar plus the state's own days). Without it only weekends are skipped, which can
+    only make a note look later, never earlier (more holidays, later deadline).
+    """
     from imhhv.core.calendar import business_days_between
 
     return business_days_between(visit_day, documented_on, holidays) > business_days

@@ -1,8 +1,11 @@
 """Factories for the organisation (state, agency, team) and the reference data it reads."""
 
+from datetime import date, timedelta
+
 import factory
 
 from imhhv.agencies.models import Agency, State, Team
+from imhhv.reference.models import StateHoliday
 
 
 class StateFactory(factory.django.DjangoModelFactory):
@@ -29,3 +32,11 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
     agency = factory.SubFactory(AgencyFactory)
     name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class StateHolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StateHoliday
+
+    day = factory.Sequence(lambda n: date(2026, 11, 27) + timedelta(days=7 * n))  # Fridays
+    name = factory.Sequence(lambda n: f"State closure {n}")

@@ -1,13 +1,16 @@
 """Program settings: the state publishes policy versions and extends the risk factor list."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from imhhv.agencies.models import ProgramPolicy
 from imhhv.agencies.policy import policy_on
+from imhhv.agencies.tests.factories import StateHolidayFactory
 from imhhv.families.models import RiskFactor
+from imhhv.reference.holidays import holidays_between
+from imhhv.reference.models import StateHoliday
 
 SETTINGS = reverse("agencies:settings")
 TODAY = timezone.localdate()
@@ -100,3 +103,66 @@ def test_only_the_state_changes_policy(cast, login):
     for user in (cast.admin_a, cast.sup_a, cast.hv_a, cast.evaluator):
         assert login(user).post(SETTINGS, policy_post()).status_code == 403
     assert not ProgramPolicy.objects.exists()
+
+
+# --- holidays -----------------------------------------------------------------------------
+
+
+def next_weekday(start, weekday):
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
+
+
+def test_state_admin_adds_and_removes_a_state_holiday(cast, login, new_events):
+    # A weekday that is never a federal holiday: the first Tuesday of next March.
+    day = next_weekday(date(TODAY.year + 1, 3, 1), 1)
+    client = login(cast.state_admin)
+    response = client.post(
+        SETTINGS, {"action": "holiday", "day": day.isoformat(), "name": "State closure"}
+    )
+    assert response.status_code == 302
+    assert day in holidays_between(day, day)
+    page = client.get(SETTINGS).content.decode()
+    assert "State closure" in page and "Thanksgiving Day" in page
+    holiday = StateHoliday.objects.get(day=day)
+    client.post(SETTINGS, {"action": "remove_holiday", "holiday": holiday.pk})
+    assert day not in holidays_between(day, day)
+    events = new_events()
+    assert [e.action for e in events] == ["holiday.add", "holiday.remove"]
+    assert events[0].details["day"] == day.isoformat()
+
+
+def test_a_weekend_or_federal_day_is_refused_with_a_reason(cast, login):
+    client = login(cast.state_admin)
+    saturday = next_weekday(TODAY, 5)
+    page = client.post(
+        SETTINGS, {"action": "holiday", "day": saturday.isoformat(), "name": "Saturday"}
+    ).content.decode()
+    assert "Saturday is never a business day" in page
+    christmas = date(TODAY.year, 12, 25)
+    while christmas.weekday() >= 5:
+        christmas = christmas.replace(year=christmas.year + 1)
+    page = client.post(
+        SETTINGS, {"action": "holiday", "day": christmas.isoformat(), "name": "Christmas"}
+    ).content.decode()
+    assert "federal holiday already" in page
+    assert not StateHoliday.objects.exists()
+
+
+def test_only_the_state_changes_holidays(cast, login):
+    holiday = StateHolidayFactory()
+    for user in (cast.admin_a, cast.sup_a, cast.evaluator):
+        client = login(user)
+        day = {"action": "holiday", "day": "2030-03-05", "name": "x"}
+        assert client.post(SETTINGS, day).status_code == 403
+        remove = {"action": "remove_holiday", "holiday": holiday.pk}
+        assert client.post(SETTINGS, remove).status_code == 403
+    assert list(StateHoliday.objects.all()) == [holiday]
+
+
+def test_a_bad_row_id_is_a_404_not_a_500(cast, login):
+    client = login(cast.state_admin)
+    for bad in ("abc", "99999999999999999999", ""):
+        assert (
+            client.post(SETTINGS, {"action": "remove_holiday", "holiday": bad}).status_code == 404
+        )
+        assert client.post(SETTINGS, {"action": "toggle", "factor": bad}).status_code == 404

@@ -7,10 +7,12 @@ from hypothesis import strategies as st
 from imhhv.core.calendar import (
     add_business_days,
     business_days_between,
+    federal_holidays,
     is_business_day,
     week_start,
     weeks_between,
 )
+from imhhv.core.visit_rules import is_late
 
 # 2026: Monday 2 March; Thanksgiving Thursday 26 November, Friday 27 November also off.
 THANKSGIVING = frozenset({date(2026, 11, 26), date(2026, 11, 27)})
@@ -152,3 +154,52 @@ def test_weeks_between_covers_the_range(start, length):
     assert all((b - a).days == 7 for a, b in zip(mondays, mondays[1:]))
     assert mondays[0] <= start <= mondays[0] + timedelta(days=6)
     assert mondays[-1] <= end <= mondays[-1] + timedelta(days=6)
+
+
+# --- the federal calendar and the late-note check -------------------------------------------
+
+
+def test_federal_holidays_include_observed_weekdays():
+    days = federal_holidays(date(2026, 1, 1), date(2027, 12, 31))
+    assert date(2026, 11, 26) in days  # Thanksgiving, the fourth Thursday
+    assert date(2026, 11, 27) not in days  # the Friday after is not federal
+    assert date(2026, 7, 3) in days  # the 4th is a Saturday: observed on Friday
+    assert date(2027, 12, 31) in days  # New Year's Day 2028 (a Saturday), observed
+    assert date(2026, 6, 19) in days  # Juneteenth
+    assert len([d for d in days if d.year == 2026 and d.weekday() < 5]) == 11
+
+
+def test_federal_holidays_of_a_range_stay_inside_it():
+    assert federal_holidays(date(2026, 11, 27), date(2026, 12, 24)) == frozenset()
+    assert federal_holidays(date(2026, 12, 25), date(2026, 12, 1)) == frozenset()
+
+
+def test_thanksgiving_week_note_signed_monday_is_on_time():
+    """Visit on the Wednesday before Thanksgiving, note signed the following Monday, due
+    within 2 business days: Thursday is a federal holiday, so Friday is the first business
+    day and Monday the second. On time. Without the holiday calendar: late."""
+    visit, signed = date(2026, 11, 25), date(2026, 11, 30)
+    holidays = federal_holidays(visit, signed)
+    assert not is_late(visit, signed, business_days=2, holidays=holidays)
+    assert is_late(visit, signed, business_days=2)
+    assert is_late(visit, date(2026, 12, 1), business_days=2, holidays=holidays)
+
+
+def test_a_state_day_counts_like_a_federal_one():
+    visit, signed = date(2026, 11, 25), date(2026, 12, 1)  # signed Tuesday
+    federal = federal_holidays(visit, signed)
+    assert is_late(visit, signed, business_days=2, holidays=federal)
+    state_friday = federal | {date(2026, 11, 27)}
+    assert not is_late(visit, signed, business_days=2, holidays=state_friday)
+
+
+@given(near_dates, st.integers(0, 30), st.integers(0, 5), holiday_sets, holiday_sets)
+def test_adding_holidays_never_makes_an_on_time_note_late(visit, delay, n, some, more):
+    signed = visit + timedelta(days=delay)
+    if not is_late(visit, signed, business_days=n, holidays=some):
+        assert not is_late(visit, signed, business_days=n, holidays=some | more)
+
+
+def test_existing_calls_without_holidays_still_work():
+    assert is_late(date(2026, 3, 2), date(2026, 3, 5), business_days=2)
+    assert not is_late(date(2026, 3, 2), date(2026, 3, 4), business_days=2)

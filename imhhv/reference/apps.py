@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ReferenceConfig(AppConfig):
+    """Reference data every app reads (DESIGN.md layers: core <- reference <- the rest)."""
+
+    name = "imhhv.reference"
+    label = "reference"

@@ -1,5 +1,7 @@
-"""What the family chart shows, computed once for the page and the API."""
+"""What the family chart shows, computed once for the page and the API, and the registry
+of chart sections that apps higher in the house (visits) contribute."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,3 +60,29 @@ def youngest_age_months(family: Family, today: date) -> int | None:
 
 def is_expecting(family: Family) -> bool:
     return any(c.birth_date is None for c in family.children.all())
+
+
+# --- sections other apps add to the chart ------------------------------------------------
+#
+# Families sits below visits in the house (DESIGN.md, Layout), so the chart cannot import
+# the visits app. Apps above register a provider from their AppConfig.ready(); the chart
+# merges what the providers return into its template context. With no provider
+# registered the chart simply has no such section.
+
+ChartSection = Callable[[Family, date], dict]
+_sections: list[ChartSection] = []
+
+
+def register_chart_section(provider: ChartSection) -> ChartSection:
+    """Add `provider(family, today) -> dict` of extra chart context (idempotent)."""
+    if provider not in _sections:
+        _sections.append(provider)
+    return provider
+
+
+def chart_sections(family: Family, today: date) -> dict:
+    """The merged context of every registered section (a later provider wins a key)."""
+    merged: dict = {}
+    for provider in _sections:
+        merged.update(provider(family, today))
+    return merged

@@ -58,6 +58,8 @@ class PossibleDuplicates(Conflict):
     `matches` is already scoped to the caller (see `imhhv.families.access.scoped_matches`):
     a referral or family the caller may see is named with its id; an enrolled family the
     caller may not see is only counted, with whom to ask. `extra` carries the same.
+    `audit_details` (every matching id, unscoped) is for the audit event only, never
+    for the response.
     """
 
     code = "possible_duplicates"
@@ -66,6 +68,7 @@ class PossibleDuplicates(Conflict):
         "matches, and confirm it is a different family to save anyway."
     )
 
-    def __init__(self, *, matches: dict):
+    def __init__(self, *, matches: dict, audit_details: dict | None = None):
         self.matches = matches
+        self.audit_details = audit_details or {}
         super().__init__(None, **matches)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from imhhv.core.ages import check_child_dates
+from imhhv.families.access import MAX_ID
 from imhhv.families.models import (
     LANGUAGES,
     MEDICAID_CHOICES,
@@ -403,4 +404,18 @@ class ConsentForm(forms.Form):
 
 
 class RevokeConsentForm(forms.Form):
+    """The consent to revoke comes as a hidden id: anything but an id is a clear message
+    (a tampered or stale form), never a server error."""
+
+    consent = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the consent to revoke.",
+            "invalid": "Choose the consent to revoke.",
+            "min_value": "Choose the consent to revoke.",
+            "max_value": "Choose the consent to revoke.",
+        },
+    )
     revoked_on = date_field("Revoked on", initial=timezone.localdate)

@@ -13,26 +13,11 @@ from django.db.models import Exists, OuterRef, Q
 
 from imhhv.core.eligibility import MEDICAID_STATUSES
 
+# The risk factor list is reference data (imhhv.reference, issue 7); the name stays
+# importable from here until every import says `from imhhv.reference.models import …`.
+from imhhv.reference.models import RiskFactor
+
 # --- reference data ---------------------------------------------------------------------
-
-
-class RiskFactor(models.Model):
-    """Parent and child risk factors (DOMAIN.md §3); administrators can extend the list."""
-
-    APPLIES_TO = [("parent", "Parent"), ("child", "Child")]
-
-    code = models.SlugField(max_length=40, unique=True)
-    label = models.CharField(max_length=200)
-    applies_to = models.CharField(max_length=10, choices=APPLIES_TO)
-    active = models.BooleanField(default=True)
-    sort_order = models.PositiveSmallIntegerField(default=100)
-
-    class Meta:
-        ordering = ["applies_to", "sort_order", "label"]
-
-    def __str__(self) -> str:
-        return self.label
-
 
 REFERRAL_SOURCES = [
     ("self", "Self-referral"),

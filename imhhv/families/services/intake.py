@@ -16,6 +16,8 @@ from imhhv.audit.services import diff, record
 from imhhv.core.ages import check_child_dates
 from imhhv.core.eligibility import Screening, screen
 from imhhv.core.names import normalize_name
+from imhhv.families.access import scoped_matches
+from imhhv.families.errors import PossibleDuplicates
 from imhhv.families.models import (
     Family,
     Referral,
@@ -95,7 +97,16 @@ def create_referral(
     caregivers: list[dict],
     children: list[dict],
     risk_factor_codes: list[str],
+    confirm_not_duplicate: bool = False,
 ) -> Referral:
+    """Save a referral at `agency`, unless it may be a family the agency already knows.
+
+    Possible duplicates (same normalised caregiver name and birth date, or the same
+    Medicaid id, among the agency's referrals and families) raise `PossibleDuplicates`
+    with the matches scoped to `by` (access.scoped_matches) and save nothing, until the
+    caller confirms with `confirm_not_duplicate=True`. Field rules come first, so a
+    person fixing a typo is not asked about duplicates of the typo.
+    """
     today = timezone.localdate()
     if not caregivers:
         raise ValidationError({"caregivers": ["Give at least one caregiver."]})
@@ -110,6 +121,18 @@ def create_referral(
     if any(p.get("birth_date") and p["birth_date"] > today for p in caregivers):
         raise ValidationError({"caregivers": ["A caregiver's birth date cannot be in the future."]})
     factors = _risk_factors(risk_factor_codes)
+    if not confirm_not_duplicate:
+        found = find_possible_duplicates(
+            agency=agency, caregivers=caregivers, medicaid_ids=[data.get("medicaid_id") or ""]
+        )
+        if found:
+            raise PossibleDuplicates(
+                matches=scoped_matches(by, referrals=found.referrals, families=found.families),
+                audit_details={
+                    "referral_ids": [r.pk for r in found.referrals],
+                    "family_ids": [f.pk for f in found.families],
+                },
+            )
     referral = Referral(
         agency=agency, created_by=by, **{k: v for k, v in data.items() if k in REFERRAL_FIELDS}
     )
@@ -139,6 +162,7 @@ def create_referral(
             "source": referral.source,
             "caregivers": len(caregivers),
             "children": len(children),
+            "confirmed_not_duplicate": confirm_not_duplicate,
         },
     )
     return referral

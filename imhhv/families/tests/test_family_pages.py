@@ -79,8 +79,11 @@ def test_two_people_editing_one_family_second_save_is_refused(
     assert b"Someone else changed this record" in second.content
     caregiver.refresh_from_db()
     assert caregiver.phone == "555-0111"  # the first save is kept, nothing silently overwritten
-    updates = list(AuditEvent.objects.filter(action="caregiver.update"))
+    updates = list(AuditEvent.objects.filter(action="caregiver.update", outcome="success"))
     assert len(updates) == 1 and updates[0].details["changes"]["phone"] == ["", "555-0111"]
+    assert second.status_code == 409 and b"555-0199" in second.content  # kept to merge
+    refused = AuditEvent.objects.get(action="caregiver.update", outcome="denied")
+    assert refused.details["reason"] == "stale" and refused.username == "sup_a"
 
 
 def test_caregiver_edit_access(cast, login, caregiver):
@@ -145,7 +148,8 @@ def test_consents_are_given_and_revoked_with_dates(cast, login, new_events):
     )
     consent.refresh_from_db()
     assert consent.revoked_on == TODAY
-    assert [e.action for e in new_events()] == ["consent.give", "consent.revoke"]
+    # give, the refused duplicate (re-rendered: a read), revoke
+    assert [e.action for e in new_events()] == ["consent.give", "family.read", "consent.revoke"]
 
 
 def test_transfer_keeps_history_and_warns_over_the_cap(cast, login, new_events):
@@ -173,7 +177,8 @@ def test_transfer_keeps_history_and_warns_over_the_cap(cast, login, new_events):
         and history[0][0] == cast.hv_a.pk
         and history[0][1] is not None
     )
-    assert new_events(action="family.assign")[0].details["over_cap"] is True
+    assert new_events(action="family.assign", outcome="denied")[0].details["reason"] == "over_cap"
+    assert new_events(action="family.assign", outcome="success")[0].details["over_cap"] is True
 
 
 def test_home_visitor_cannot_assign(cast, login):

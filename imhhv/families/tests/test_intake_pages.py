@@ -91,7 +91,7 @@ def test_possible_duplicates_are_shown_before_saving(cast, intake, new_events):
     again = create(
         intake, **{"caregiver-0-first_name": " TESTA ", "caregiver-0-last_name": "example"}
     )
-    assert again.status_code == 200
+    assert again.status_code == 409
     assert b"Possible duplicates" in again.content
     assert Referral.objects.count() == 1
     by_medicaid = create(
@@ -282,7 +282,7 @@ def test_enrollment_over_the_cap_needs_confirmation(cast, intake):
     referral = eligible_referral(intake)
     url = reverse("families:enroll", args=[referral.pk])
     warned = intake.post(url, enroll_post(referral, cast.hv_a))
-    assert warned.status_code == 200 and b"cap of 15" in warned.content
+    assert warned.status_code == 409 and b"cap of 15" in warned.content
     assert not Family.objects.filter(referrals=referral).exists()
     ok = intake.post(
         url,

@@ -1,291 +1,208 @@
-"""Family pages: the list, the chart, and the edits a family's record takes."""
+"""Family pages: the list, the chart, and the edits a family's record takes.
+
+Each view parses the request, calls one query or service, and renders. Reads go through
+`imhhv.families.queries` / `access`; refusals from services are shown on the form by
+`attempt_audited` (and audited once); a DomainError raised before a form exists (a
+discharged family: read-only) becomes a page with its message (409) by the middleware.
+
+Every request writes exactly one audit event: the write on a successful save, the denial
+on a refused one, otherwise the read of the page shown.
+"""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 
 from imhhv.accounts.policies import capability, policy
-from imhhv.agencies.policy import policy_on
-from imhhv.audit.services import record
-from imhhv.families import forms, services
-from imhhv.families.access import families_visible_to, get_family_for_user
-from imhhv.families.chart import child_view, is_expecting, youngest_age_months
-from imhhv.families.models import Assignment, Child, Consent, Enrollment, Family
-from imhhv.families.services import FamilyIsDischarged, StaleEdit
-from imhhv.visits.queries import plan_on, recent_visits
-
-PAGE_SIZE = 50
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors where they belong."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in errors:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
-def with_open_episode(families):
-    open_episodes = Prefetch(
-        "enrollments",
-        queryset=Enrollment.objects.filter(discharged_on__isnull=True),
-        to_attr="open_episodes",
-    )
-    return families.prefetch_related("children", open_episodes)
+from imhhv.families import forms, queries, services
+from imhhv.families.access import (
+    get_caregiver_for_user,
+    get_consent_for_user,
+    get_expected_child_for_user,
+    get_family_for_user,
+)
+from imhhv.families.views.common import attempt_audited
 
 
 @policy(capability("view_families"))
 def family_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "active")
-    families = families_visible_to(request.user).select_related("agency", "home_visitor")
-    families = families.discharged() if status == "discharged" else families.active()
-    page = Paginator(with_open_episode(families), PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    rows = [(f, youngest_age_months(f, today), is_expecting(f)) for f in page.object_list]
-    record(
-        action="family.list",
-        object_type="family",
-        details={
-            "count": len(rows),
-            "ids": [f.pk for f, _, _ in rows],
-            "page": page.number,
-            "status": status,
-        },
-    )
+    if status not in queries.FAMILY_STATUSES:
+        status = "active"  # a hand-typed link: show the default list rather than an error
+    result = queries.family_list(request.user, status=status, page=request.GET.get("page"))
     return render(
         request,
         "families/list.html",
-        {"page": page, "rows": rows, "status": status, "query": f"status={status}"},
+        {"page": result.page, "rows": result.rows, "status": status, "query": f"status={status}"},
     )
-
-
-def _chart_family(family_id: int, request: HttpRequest) -> Family:
-    return get_family_for_user(request.user, family_id)
 
 
 @policy(capability("view_families"))
 def family_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    family = _chart_family(pk, request)
-    record(action="family.read", target=family)
-    return render(request, "families/chart.html", chart_context(request, family))
-
-
-def chart_context(request: HttpRequest, family: Family) -> dict:
-    today = timezone.localdate()
-    program = policy_on(today)
-    episodes = list(family.enrollments.select_related("enrolled_by", "discharged_by"))
-    open_episode = next((e for e in episodes if e.is_open), None)
-    user = request.user
-    return {
-        "family": family,
-        "caregivers": list(family.caregivers.all()),
-        "children": [child_view(c, today=today, policy=program) for c in family.children.all()],
-        "episodes": episodes,
-        "open_episode": open_episode,
-        "assignments": list(family.assignments.select_related("home_visitor", "assigned_by")),
-        "consents": list(family.consents.all()),
-        "can_edit": open_episode is not None and user.can("edit_families"),
-        "can_assign": open_episode is not None and user.can("assign_caseload"),
-        "can_reenroll": open_episode is None and user.can("manage_intake"),
-        "can_document": open_episode is not None and user.can("document_visits"),
-        "visits": recent_visits(family),
-        "visit_plan": plan_on(family, today),
-        "policy": program,
-    }
-
-
-def _refuse_stale(request: HttpRequest, family: Family) -> HttpResponse:
-    messages.error(request, StaleEdit.message)
-    return redirect("families:detail", pk=family.pk)
-
-
-def _writable(request: HttpRequest, pk: int, capability_name: str = "edit_families"):
-    """The family for an edit, or a redirect with a message when it is discharged."""
-    try:
-        return get_family_for_user(request.user, pk, write=True, capability=capability_name), None
-    except FamilyIsDischarged:
-        messages.error(request, FamilyIsDischarged.message)
-        return None, redirect("families:detail", pk=pk)
+    return render(request, "families/chart.html", queries.chart(request.user, pk).context())
 
 
 @policy(capability("edit_families"))
 def caregiver_edit(request: HttpRequest, pk: int, caregiver_id: int) -> HttpResponse:
-    family, refused = _writable(request, pk)
-    if refused:
-        return refused
-    caregiver = get_object_or_404(family.caregivers, pk=caregiver_id)
+    family, caregiver = get_caregiver_for_user(request.user, pk, caregiver_id, write=True)
     form = forms.CaregiverEditForm(
         request.POST or None, instance=caregiver, initial={"version": family.version}
     )
+    context = {"family": family, "form": form, "caregiver": caregiver}
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        fresh = family.caregivers.get(pk=caregiver.pk)  # the form mutated `caregiver`
-        try:
-            services.update_caregiver(
-                family=family,
-                caregiver=fresh,
-                by=request.user,
-                changes=data,
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleEdit:
-            return _refuse_stale(request, family)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        saved, refused = attempt_audited(
+            form,
+            services.update_caregiver,
+            action="caregiver.update",
+            target=family,
+            family=family,
+            caregiver=family.caregivers.get(pk=caregiver.pk),  # the form mutated `caregiver`
+            by=request.user,
+            changes=data,
+            expected_version=form.cleaned_data["version"],
+        )
+        if saved is not None:
             messages.success(request, "Caregiver details saved.")
             return redirect("families:detail", pk=family.pk)
-    return render(
-        request,
-        "families/caregiver_edit.html",
-        {"family": family, "form": form, "caregiver": caregiver},
-    )
+        if refused:
+            return render(request, "families/caregiver_edit.html", context, status=409)
+    queries.record_page_read(family, view="caregiver_edit", caregiver_id=caregiver.pk)
+    return render(request, "families/caregiver_edit.html", context)
 
 
 @policy(capability("edit_families"))
 def record_birth(request: HttpRequest, pk: int, child_id: int) -> HttpResponse:
-    family, refused = _writable(request, pk)
-    if refused:
-        return refused
-    child = get_object_or_404(family.children, pk=child_id, birth_date__isnull=True)
+    family, child = get_expected_child_for_user(request.user, pk, child_id, write=True)
     form = forms.BirthForm(
         request.POST or None, initial={"version": family.version, "first_name": child.first_name}
     )
+    context = {"family": family, "form": form, "child": child}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.record_birth(
-                family=family,
-                child=child,
-                by=request.user,
-                birth_date=data["birth_date"],
-                gestational_age_weeks=data["gestational_age_weeks"],
-                birth_weight_grams=data["birth_weight_grams"],
-                first_name=data["first_name"],
-                expected_version=data["version"],
-            )
-        except StaleEdit:
-            return _refuse_stale(request, family)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        saved, refused = attempt_audited(
+            form,
+            services.record_birth,
+            action="child.birth",
+            target=family,
+            family=family,
+            child=child,
+            by=request.user,
+            birth_date=data["birth_date"],
+            gestational_age_weeks=data["gestational_age_weeks"],
+            birth_weight_grams=data["birth_weight_grams"],
+            first_name=data["first_name"],
+            expected_version=data["version"],
+        )
+        if saved is not None:
             messages.success(request, "Birth recorded.")
             return redirect("families:detail", pk=family.pk)
-    return render(request, "families/birth.html", {"family": family, "form": form, "child": child})
+        if refused:
+            return render(request, "families/birth.html", context, status=409)
+    queries.record_page_read(family, view="birth", child_id=child.pk)
+    return render(request, "families/birth.html", context)
 
 
 @policy(capability("edit_families"))
 def add_child(request: HttpRequest, pk: int) -> HttpResponse:
-    family, refused = _writable(request, pk)
-    if refused:
-        return refused
+    family = get_family_for_user(request.user, pk, write=True)
     form = forms.ChildForm(request.POST or None)
     version = forms.VersionForm(request.POST or None, initial={"version": family.version})
+    context = {"family": family, "form": form, "version_form": version}
     if request.method == "POST" and form.is_valid() and version.is_valid():
-        try:
-            services.add_child(
-                family=family,
-                by=request.user,
-                data=form.cleaned_data,
-                expected_version=version.cleaned_data["version"],
-            )
-        except StaleEdit:
-            return _refuse_stale(request, family)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        saved, refused = attempt_audited(
+            form,
+            services.add_child,
+            action="child.add",
+            target=family,
+            family=family,
+            by=request.user,
+            data=form.cleaned_data,
+            expected_version=version.cleaned_data["version"],
+        )
+        if saved is not None:
             messages.success(request, "Child added.")
             return redirect("families:detail", pk=family.pk)
-    return render(
-        request,
-        "families/child_add.html",
-        {"family": family, "form": form, "version_form": version},
-    )
+        if refused:
+            return render(request, "families/child_add.html", context, status=409)
+    queries.record_page_read(family, view="child_add")
+    return render(request, "families/child_add.html", context)
 
 
 @policy(capability("edit_families"))
 def consents(request: HttpRequest, pk: int) -> HttpResponse:
-    family, refused = _writable(request, pk)
+    """Record a consent, or revoke one in force (the consent id comes from the form)."""
+    family = get_family_for_user(request.user, pk, write=True)
+    action = request.POST.get("action")
+    give = forms.ConsentForm(request.POST if action == "give" else None)
+    revoke = forms.RevokeConsentForm(request.POST if action == "revoke" else None)
+    refused = None
+    if request.method == "POST" and give.is_bound and give.is_valid():
+        saved, refused = attempt_audited(
+            give,
+            services.record_consent,
+            action="consent.give",
+            target=family,
+            family=family,
+            by=request.user,
+            kind=give.cleaned_data["kind"],
+            given_on=give.cleaned_data["given_on"],
+        )
+        if saved is not None:
+            messages.success(request, "Consent recorded.")
+            return redirect("families:consents", pk=family.pk)
+    if request.method == "POST" and revoke.is_bound and revoke.is_valid():
+        consent = get_consent_for_user(family, request.user, revoke.cleaned_data["consent"])
+        saved, refused = attempt_audited(
+            revoke,
+            services.revoke_consent,
+            action="consent.revoke",
+            target=family,
+            family=family,
+            consent=consent,
+            by=request.user,
+            revoked_on=revoke.cleaned_data["revoked_on"],
+        )
+        if saved is not None:
+            messages.success(request, "Consent revoked.")
+            return redirect("families:consents", pk=family.pk)
+    context = {
+        "family": family,
+        "give": give,
+        "revoke": revoke,
+        "consents": family.consents.all(),
+    }
     if refused:
-        return refused
-    give = forms.ConsentForm(request.POST if request.POST.get("action") == "give" else None)
-    revoke = forms.RevokeConsentForm(
-        request.POST if request.POST.get("action") == "revoke" else None
-    )
-    if request.method == "POST":
-        try:
-            if give.is_bound and give.is_valid():
-                services.record_consent(
-                    family=family,
-                    by=request.user,
-                    kind=give.cleaned_data["kind"],
-                    given_on=give.cleaned_data["given_on"],
-                )
-                messages.success(request, "Consent recorded.")
-                return redirect("families:consents", pk=family.pk)
-            if revoke.is_bound and revoke.is_valid():
-                consent = get_object_or_404(Consent, pk=request.POST.get("consent"), family=family)
-                services.revoke_consent(
-                    family=family,
-                    consent=consent,
-                    by=request.user,
-                    revoked_on=revoke.cleaned_data["revoked_on"],
-                )
-                messages.success(request, "Consent revoked.")
-                return redirect("families:consents", pk=family.pk)
-        except ValidationError as error:
-            apply_errors(give if give.is_bound else revoke, error)
-    return render(
-        request,
-        "families/consents.html",
-        {
-            "family": family,
-            "give": give,
-            "revoke": revoke,
-            "consents": family.consents.all(),
-        },
-    )
+        return render(request, "families/consents.html", context, status=409)
+    queries.record_page_read(family, view="consents")
+    return render(request, "families/consents.html", context)
 
 
 @policy(capability("assign_caseload"))
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    family, refused = _writable(request, pk, "assign_caseload")
-    if refused:
-        return refused
+    family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
     visitors = services.assignable_visitors(family.agency)
     form = forms.AssignForm(
         request.POST or None, visitors=visitors, initial={"version": family.version}
     )
-    over_cap = None
+    refused = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         visitor = next(m.user for m in visitors if m.user_id == data["home_visitor"])
-        try:
-            services.assign_home_visitor(
-                family=family,
-                home_visitor=visitor,
-                by=request.user,
-                start_date=data["start_date"],
-                reason=data["reason"],
-                over_cap_confirmed=data["over_cap_confirmed"],
-                expected_version=data["version"],
-            )
-        except StaleEdit:
-            return _refuse_stale(request, family)
-        except services.OverCap as error:
-            over_cap = error
-            form.add_error("over_cap_confirmed", error.messages[0])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        saved, refused = attempt_audited(
+            form,
+            services.assign_home_visitor,
+            action="family.assign",
+            target=family,
+            family=family,
+            home_visitor=visitor,
+            by=request.user,
+            start_date=data["start_date"],
+            reason=data["reason"],
+            over_cap_confirmed=data["over_cap_confirmed"],
+            expected_version=data["version"],
+        )
+        if saved is not None:
             messages.success(
                 request, f"{family.display_name} is now with {visitor.display_name()}."
             )
@@ -294,49 +211,48 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         m.user_id: services.visitor_load(home_visitor=m.user, agency=family.agency)
         for m in visitors
     }
-    history = family.assignments.select_related("home_visitor", "assigned_by")
-    return render(
-        request,
-        "families/assign.html",
-        {
-            "family": family,
-            "form": form,
-            "over_cap": over_cap,
-            "history": history,
-            "visitor_rows": [(m, *loads[m.user_id]) for m in visitors],
-        },
-    )
+    context = {
+        "family": family,
+        "form": form,
+        "history": family.assignments.select_related("home_visitor", "assigned_by"),
+        "visitor_rows": [(m, *loads[m.user_id]) for m in visitors],
+    }
+    if refused:
+        return render(request, "families/assign.html", context, status=409)
+    queries.record_page_read(family, view="assign")
+    return render(request, "families/assign.html", context)
 
 
 @policy(capability("assign_caseload"))
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
-    family, refused = _writable(request, pk, "assign_caseload")
-    if refused:
-        return refused
+    family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
     form = forms.DischargeForm(request.POST or None, initial={"version": family.version})
+    context = {"family": family, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.discharge_family(
-                family=family,
-                by=request.user,
-                discharged_on=data["discharged_on"],
-                reason=data["reason"],
-                planned=data["planned"],
-                transition_plan=data["transition_plan"],
-                referrals_made=data["referrals_made"],
-                expected_version=data["version"],
-            )
-        except StaleEdit:
-            return _refuse_stale(request, family)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        saved, refused = attempt_audited(
+            form,
+            services.discharge_family,
+            action="family.discharge",
+            target=family,
+            family=family,
+            by=request.user,
+            discharged_on=data["discharged_on"],
+            reason=data["reason"],
+            planned=data["planned"],
+            transition_plan=data["transition_plan"],
+            referrals_made=data["referrals_made"],
+            expected_version=data["version"],
+        )
+        if saved is not None:
             messages.success(
                 request, f"{family.display_name} is discharged. The record is now read-only."
             )
             return redirect("families:detail", pk=family.pk)
-    return render(request, "families/discharge.html", {"family": family, "form": form})
+        if refused:
+            return render(request, "families/discharge.html", context, status=409)
+    queries.record_page_read(family, view="discharge")
+    return render(request, "families/discharge.html", context)
 
 
 @policy(capability("manage_intake"))
@@ -345,25 +261,25 @@ def reenroll(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, pk, write=True, capability="manage_intake", allow_discharged=True
     )
     form = forms.ReenrollForm(request.POST or None, initial={"version": family.version})
+    context = {"family": family, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.reenroll_family(
-                family=family,
-                by=request.user,
-                enrolled_on=data["enrolled_on"],
-                prenatal=data["prenatal"],
-                gestational_weeks=data["gestational_weeks"],
-                expected_version=data["version"],
-            )
-        except StaleEdit:
-            return _refuse_stale(request, family)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        saved, refused = attempt_audited(
+            form,
+            services.reenroll_family,
+            action="family.reenroll",
+            target=family,
+            family=family,
+            by=request.user,
+            enrolled_on=data["enrolled_on"],
+            prenatal=data["prenatal"],
+            gestational_weeks=data["gestational_weeks"],
+            expected_version=data["version"],
+        )
+        if saved is not None:
             messages.success(request, "A new episode is open. Assign a home visitor next.")
             return redirect("families:detail", pk=family.pk)
-    return render(request, "families/reenroll.html", {"family": family, "form": form})
-
-
-__all__ = ["Assignment", "Child"]
+        if refused:
+            return render(request, "families/reenroll.html", context, status=409)
+    queries.record_page_read(family, view="reenroll")
+    return render(request, "families/reenroll.html", context)

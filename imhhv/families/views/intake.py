@@ -1,45 +1,36 @@
-"""Intake pages: referrals, eligibility screening, the waitlist, capacity and enrollment."""
+"""Intake pages: referrals, eligibility screening, the waitlist, capacity and enrollment.
 
+Views adapt HTTP to one query (imhhv.families.queries) or service each; refusals are put
+on the form by `attempt_audited` or shown as a page by the middleware, never caught here.
+"""
+
+from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
-from imhhv.families import forms, services
-from imhhv.families.access import families_visible_to, get_referral_for_user, referrals_visible_to
+from imhhv.families import forms, queries, services
+from imhhv.families.access import get_referral_for_user
+from imhhv.families.errors import PossibleDuplicates
 from imhhv.families.models import Caregiver, Referral
-from imhhv.families.queries import agency_capacity, ranked_waitlist
-from imhhv.families.views.family import apply_errors
-
-PAGE_SIZE = 50
+from imhhv.families.views.common import attempt_audited
 
 
 @policy(capability("manage_intake"))
 def referral_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    referrals = referrals_visible_to(request.user).prefetch_related("caregivers")
-    if status in Referral.Status.values:
-        referrals = referrals.filter(status=status)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
-    record(
-        action="referral.list",
-        object_type="referral",
-        details={
-            "count": len(page.object_list),
-            "ids": [r.pk for r in page.object_list],
-            "status": status,
-        },
-    )
+    if status not in Referral.Status.values:
+        status = ""  # a hand-typed filter: show them all rather than an error
+    result = queries.referral_list(request.user, status=status, page=request.GET.get("page"))
     return render(
         request,
         "families/referral_list.html",
         {
-            "page": page,
+            "page": result.page,
             "status": status,
             "statuses": Referral.Status.choices,
             "query": f"status={status}",
@@ -49,90 +40,72 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @policy(capability("manage_intake"))
 def referral_new(request: HttpRequest) -> HttpResponse:
+    """Take a referral; possible duplicates are shown (scoped) before anything is saved."""
     post = request.POST or None
     form = forms.ReferralForm(post)
     caregivers = forms.CaregiverFormSet(post, prefix="caregiver")
     children = forms.ReferralChildFormSet(post, prefix="child")
     confirm = forms.DuplicateConfirmForm(post)
-    duplicates = None
+    context = {
+        "form": form,
+        "caregivers": caregivers,
+        "children": children,
+        "confirm": confirm,
+        "duplicates": None,
+    }
     if request.method == "POST" and all(
         f.is_valid() for f in (form, caregivers, children, confirm)
     ):
-        agency = request.user.membership.agency
-        people = caregivers.filled()
-        duplicates = services.find_possible_duplicates(
-            agency=agency, caregivers=people, medicaid_ids=[form.cleaned_data["medicaid_id"]]
+        referral, refused = attempt_audited(
+            form,
+            services.create_referral,
+            action="referral.create",
+            object_type="referral",
+            agency=request.user.membership.agency,
+            by=request.user,
+            data=form.referral_data(),
+            caregivers=caregivers.filled(),
+            children=children.filled(),
+            risk_factor_codes=form.risk_factor_codes(),
+            confirm_not_duplicate=confirm.cleaned_data["not_a_duplicate"],
         )
-        if duplicates and not confirm.cleaned_data["not_a_duplicate"]:
-            record(
-                action="referral.duplicate_check",
-                object_type="referral",
-                details={
-                    "referral_ids": [r.pk for r in duplicates.referrals],
-                    "family_ids": [f.pk for f in duplicates.families],
-                },
-            )
-            visible = set(
-                families_visible_to(request.user)
-                .filter(pk__in=[f.pk for f in duplicates.families])
-                .values_list("pk", flat=True)
-            )
-            return render(
-                request,
-                "families/referral_new.html",
-                {
-                    "form": form,
-                    "caregivers": caregivers,
-                    "children": children,
-                    "confirm": confirm,
-                    "duplicates": duplicates,
-                    "visible_family_ids": visible,
-                },
-            )
-        try:
-            referral = services.create_referral(
-                agency=agency,
-                by=request.user,
-                data=form.referral_data(),
-                caregivers=people,
-                children=children.filled(),
-                risk_factor_codes=form.risk_factor_codes(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if referral is not None:
             messages.success(request, "Referral saved. Screen it for eligibility next.")
             return redirect("families:referral", pk=referral.pk)
-    return render(
-        request,
-        "families/referral_new.html",
-        {
-            "form": form,
-            "caregivers": caregivers,
-            "children": children,
-            "confirm": confirm,
-            "duplicates": None,
-        },
-    )
+        if isinstance(refused, PossibleDuplicates):
+            form.errors.pop("__all__", None)  # the duplicates panel says it better
+            context["duplicates"] = refused.matches
+        if refused:
+            return render(request, "families/referral_new.html", context, status=409)
+    return render(request, "families/referral_new.html", context)
 
 
 @policy(capability("manage_intake"))
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_referral_for_user(request.user, pk)
     override = forms.OverrideForm(
         request.POST if request.POST.get("action") == "override" else None
     )
     close = forms.CloseReferralForm(request.POST if request.POST.get("action") == "close" else None)
     if request.method == "POST":
+        referral = get_referral_for_user(request.user, pk)
         action = request.POST.get("action")
-        try:
-            if action == "screen":
-                result = services.screen_referral(referral=referral, by=request.user)
+        holder = django_forms.Form()  # screening has no fields: a place for its refusal
+        done = None
+        if action == "screen":
+            done = attempt_audited(
+                holder,
+                services.screen_referral,
+                action="referral.screen",
+                target=referral,
+                referral=referral,
+                by=request.user,
+            )[0]
+            if done is not None:
                 messages.success(
-                    request, "Eligible." if result.eligible else "Not eligible: see the reasons."
+                    request, "Eligible." if done.eligible else "Not eligible: see the reasons."
                 )
-                return redirect("families:referral", pk=referral.pk)
-            if action == "override" and not request.user.can("supervise"):
+        elif action == "override":
+            if not request.user.can("supervise"):
                 record(
                     action="referral.override",
                     outcome=Outcome.DENIED,
@@ -140,33 +113,45 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     details={"reason": "missing capability supervise"},
                 )
                 raise PermissionDenied("Only a supervisor can override the eligibility rule.")
-            if action == "override" and override.is_valid():
-                services.override_eligibility(
+            if override.is_valid():
+                done = attempt_audited(
+                    override,
+                    services.override_eligibility,
+                    action="referral.override",
+                    target=referral,
                     referral=referral,
                     by=request.user,
                     eligible=override.cleaned_data["eligible"],
                     reason=override.cleaned_data["override_reason"],
-                )
-                messages.success(request, "Override recorded.")
-                return redirect("families:referral", pk=referral.pk)
-            if action == "close" and close.is_valid():
-                services.close_referral(
-                    referral=referral, by=request.user, reason=close.cleaned_data["closed_reason"]
-                )
+                )[0]
+                if done is not None:
+                    messages.success(request, "Override recorded.")
+        elif action == "close" and close.is_valid():
+            done = attempt_audited(
+                close,
+                services.close_referral,
+                action="referral.close",
+                target=referral,
+                referral=referral,
+                by=request.user,
+                reason=close.cleaned_data["closed_reason"],
+            )[0]
+            if done is not None:
                 messages.success(request, "Referral closed.")
-                return redirect("families:referral", pk=referral.pk)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if done is not None:
             return redirect("families:referral", pk=referral.pk)
-    record(action="referral.read", target=referral)
+        for error in holder.non_field_errors():
+            messages.error(request, error)
+    shown = queries.referral_detail(request.user, pk)
     return render(
         request,
         "families/referral_detail.html",
         {
-            "referral": referral,
-            "caregivers": list(referral.caregivers.all()),
-            "children": list(referral.children.all()),
-            "risk_factors": list(referral.risk_factors.all()),
+            "referral": shown.referral,
+            "identity_visible": shown.identity_visible,
+            "caregivers": shown.caregivers,
+            "children": shown.children,
+            "risk_factors": shown.risk_factors,
             "override": override,
             "close": close,
             "can_override": request.user.can("supervise"),
@@ -176,18 +161,15 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy(capability("manage_intake"))
 def waitlist(request: HttpRequest) -> HttpResponse:
-    agency = request.user.membership.agency
-    today = timezone.localdate()
-    ranked, priority = ranked_waitlist(agency_ids=[agency.pk], today=today)
-    record(action="waitlist.read", object_type="referral", details={"count": len(ranked)})
+    shown = queries.waitlist(request.user)
     return render(
         request,
         "families/waitlist.html",
         {
-            "rows": ranked,
-            "priority": priority,
-            "today": today,
-            "capacity": agency_capacity(agency),
+            "rows": shown.rows,
+            "priority": shown.priority,
+            "today": shown.today,
+            "capacity": shown.capacity,
         },
     )
 
@@ -243,46 +225,37 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
     if referral.pregnant and referral.due_date:
         child_initial.append({"due_date": referral.due_date})
     children = forms.EnrollChildFormSet(post, prefix="child", initial=child_initial)
+    context = {"referral": referral, "form": form, "caregivers": caregivers, "children": children}
     if request.method == "POST" and all(f.is_valid() for f in (form, caregivers, children)):
         data = form.cleaned_data
         visitor = next((m.user for m in visitors if m.user_id == data["home_visitor"]), None)
-        try:
-            family = services.enroll_family(
-                referral=referral,
-                by=request.user,
-                enrolled_on=data["enrolled_on"],
-                caregivers=caregivers.filled(),
-                children=children.filled(),
-                consents=data["consents"],
-                prenatal=data["prenatal"],
-                gestational_weeks=data["gestational_weeks"],
-                home_visitor=visitor,
-                assign_reason=data["assign_reason"],
-                over_cap_confirmed=data["over_cap_confirmed"],
-            )
-        except services.OverCap as error:
-            form.add_error("over_cap_confirmed", error.messages[0])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        family, refused = attempt_audited(
+            form,
+            services.enroll_family,
+            action="family.enroll",
+            target=referral,
+            referral=referral,
+            by=request.user,
+            enrolled_on=data["enrolled_on"],
+            caregivers=caregivers.filled(),
+            children=children.filled(),
+            consents=data["consents"],
+            prenatal=data["prenatal"],
+            gestational_weeks=data["gestational_weeks"],
+            home_visitor=visitor,
+            assign_reason=data["assign_reason"],
+            over_cap_confirmed=data["over_cap_confirmed"],
+        )
+        if family is not None:
             messages.success(request, f"{family.display_name} is enrolled.")
             return redirect("families:detail", pk=family.pk)
+        if refused:
+            return render(request, "families/enroll.html", context, status=409)
     record(action="referral.read", target=referral, details={"view": "enroll"})
-    return render(
-        request,
-        "families/enroll.html",
-        {
-            "referral": referral,
-            "form": form,
-            "caregivers": caregivers,
-            "children": children,
-        },
-    )
+    return render(request, "families/enroll.html", context)
 
 
 @policy(capability("assign_caseload"))
 def capacity(request: HttpRequest) -> HttpResponse:
-    agency = request.user.membership.agency
-    return render(
-        request, "families/capacity.html", {"capacity": agency_capacity(agency), "agency": agency}
-    )
+    agency, rows = queries.capacity(request.user)
+    return render(request, "families/capacity.html", {"capacity": rows, "agency": agency})

@@ -2,21 +2,75 @@
 
 A visit is visible to whoever may see its family (imhhv.families.access). Only the home
 visitor who made the visit documents, signs or amends it; supervisors read.
+
+Every list of families or visits a visit page shows starts here: "the visits of this
+home visitor" is `visits_visible_to(user).filter(visitor=...)`, never a query by visitor
+id alone. A home visitor who moved to another agency, or a family transferred to
+another visitor, then drops out of the lists by construction: the family is no longer in
+the viewer's scope.
+
+Fidelity has two layers (`imhhv.visits.fidelity`):
+
+- names and links of families come only from `families_visible_to(user)`;
+- the aggregate figures count `fidelity_families(user)`: the families of the viewer's own
+  agency (every agency for the state). A home visitor's figures therefore keep the weeks
+  they had a family before it was transferred inside the agency (what they delivered
+  does not change when the family moves on), while the family itself is no longer named.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from imhhv.accounts.models import User
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.families.access import families_visible_to
+from imhhv.families.models import Family
 from imhhv.visits.models import Visit
 
 
 def visits_visible_to(user: User) -> QuerySet[Visit]:
     return Visit.objects.filter(family__in=families_visible_to(user).values("pk"))
+
+
+def visit_day(visit: Visit) -> date:
+    return timezone.localdate(visit.started_at or visit.scheduled_at)
+
+
+def require_writable(visit: Visit, *, amending: bool = False) -> None:
+    """Refuse a change to a visit of a discharged family, but for the one exception.
+
+    A discharged family is read-only (`FamilyIsDischarged`, 409). The exception
+    (`imhhv.core.fidelity.note_open_after_discharge`): the unsigned note of a visit made
+    on or before the discharge day may still be documented and signed until its
+    documentation deadline. Amendments are never an exception. Every visit service
+    calls this; `get_visit_for_user(write=True)` too, so a page says so at once.
+    """
+    from imhhv.core.fidelity import note_open_after_discharge
+    from imhhv.visits.errors import FamilyIsDischarged
+    from imhhv.visits.queries import holidays
+
+    episodes = list(visit.family.enrollments.values_list("enrolled_on", "discharged_on"))
+    if any(discharged is None for _, discharged in episodes):
+        return
+    if not amending and not visit.is_signed:
+        day = visit_day(visit)
+        ends = [end for start, end in episodes if start <= day <= end]
+        if ends and note_open_after_discharge(
+            day,
+            max(ends),
+            timezone.localdate(),
+            late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
+            holidays=holidays(),
+        ):
+            return
+    raise FamilyIsDischarged
 
 
 def get_visit_for_user(user: User, visit_id: int, *, write: bool = False) -> Visit:
@@ -38,7 +92,47 @@ def get_visit_for_user(user: User, visit_id: int, *, write: bool = False) -> Vis
             details={"reason": "only the visit's home visitor documents it"},
         )
         raise PermissionDenied
+    if write:
+        from imhhv.visits.errors import FamilyIsDischarged
+
+        try:
+            require_writable(visit, amending=visit.is_signed)
+        except FamilyIsDischarged:
+            record(
+                action="visit.write",
+                outcome=Outcome.DENIED,
+                target=visit,
+                details={"reason": "discharged: read-only"},
+            )
+            raise
     return visit
+
+
+def my_visits(user: User) -> QuerySet[Visit]:
+    """Visits `user` made, among those they may still see (My week)."""
+    return visits_visible_to(user).filter(visitor_id=user.pk)
+
+
+def my_caseload(user: User) -> QuerySet[Family]:
+    """Families assigned to `user` today, within their scope (My week)."""
+    return families_visible_to(user).filter(home_visitor_id=user.pk)
+
+
+def fidelity_families(user: User) -> QuerySet[Family]:
+    """Families whose visits and weeks the fidelity figures `user` may see count.
+
+    The state (view_state_reports) counts every family, for aggregates without names;
+    everyone else with a fidelity unit counts their own agency's families only; nobody
+    else counts anything. Names never come from here (see the module docstring).
+    """
+    if not user.is_authenticated:
+        return Family.objects.none()
+    if user.can("view_state_reports"):
+        return Family.objects.all()
+    membership = user.membership
+    if membership is None or membership.agency_id is None:
+        return Family.objects.none()
+    return Family.objects.filter(agency_id=membership.agency_id)
 
 
 def teams_visible_to(user: User):
@@ -69,3 +163,57 @@ def visitors_visible_to(user: User):
     if user.scope == Scope.CASELOAD:
         return memberships.filter(user=user)
     return memberships.filter(team__in=teams_visible_to(user))
+
+
+FIDELITY_LEVELS = ("visitor", "team", "agency", "state")
+
+
+@dataclass(frozen=True)
+class FidelityUnit:
+    """Something fidelity is reported for: a home visitor, a team, an agency, the state."""
+
+    level: str
+    id: int
+    name: str
+    agency_id: int | None = None  # the agency it belongs to (None: the state)
+
+
+def fidelity_units_visible_to(user: User, level: str) -> list[FidelityUnit]:
+    """The units at `level` whose fidelity `user` may see, in display order.
+
+    - visitor: a home visitor themself; a supervisor the team's home visitors; an agency
+      administrator the agency's (`visitors_visible_to`);
+    - team: a supervisor their team; an agency administrator the agency's teams;
+    - agency: an agency administrator (view_agency_reports) their agency; the state
+      (view_state_reports) every agency;
+    - state: the state (view_state_reports) only.
+
+    The same list for the page and the API; an empty list means the level is refused.
+    """
+    from imhhv.agencies.models import Agency, State
+
+    if level not in FIDELITY_LEVELS:
+        raise ValueError(f"unknown fidelity level {level!r}")
+    if not user.is_authenticated:
+        return []
+    if level == "visitor":
+        return [
+            FidelityUnit("visitor", m.user_id, m.user.display_name(), m.agency_id)
+            for m in visitors_visible_to(user).order_by("user__last_name", "user_id")
+        ]
+    if level == "team":
+        return [
+            FidelityUnit("team", t.pk, t.name, t.agency_id)
+            for t in teams_visible_to(user).order_by("name", "pk")
+        ]
+    if level == "agency":
+        if user.can("view_state_reports"):
+            agencies = Agency.objects.order_by("name", "pk")
+        elif user.can("view_agency_reports") and user.membership is not None:
+            agencies = [user.membership.agency]  # already read with the membership
+        else:
+            return []
+        return [FidelityUnit("agency", a.pk, a.name, a.pk) for a in agencies if a is not None]
+    if user.can("view_state_reports"):
+        return [FidelityUnit("state", s.pk, s.name) for s in State.objects.order_by("name", "pk")]
+    return []

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class VisitsConfig(AppConfig):
     name = "imhhv.visits"
     label = "visits"
+
+    def ready(self) -> None:
+        # Families sits below visits: the chart gets its visit section through the
+        # registry instead of importing this app.
+        from imhhv.families.chart import register_chart_section
+        from imhhv.visits.chart import chart_section
+
+        register_chart_section(chart_section)

@@ -16,6 +16,7 @@ __all__ = [
     "DomainError",
     "FamilyIsDischarged",
     "NoteIsSigned",
+    "NoteNotReady",
     "NoteNotSigned",
     "StaleEdit",
 ]
@@ -33,3 +34,10 @@ class NoteNotSigned(Conflict):
 
     code = "not_signed"
     message = "Only a signed note is amended; edit this one directly."
+
+
+class NoteNotReady(Conflict):
+    """A visit still only scheduled has no note to sign yet."""
+
+    code = "not_documented"
+    message = "Document the visit's outcome before signing."

@@ -9,28 +9,52 @@ Units and what belongs to them:
 
 Facts are read in a bounded number of queries per call, whatever the number of units:
 `summaries_by_visitor` and `summaries_by_group` read once and split in memory.
+
+`fidelity_report(user, level=..., unit_id=..., period=...)` is the one use case: the
+fidelity pages and `GET /api/v1/fidelity/` call it and only render what it returns, so
+they agree by construction (which units, which capability, which period limit). It
+writes its read event (or its denial) itself. Facts are counted over
+`fidelity_families(user)`; families are named only from `families_visible_to(user)`.
 """
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as datetime_time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from imhhv.accounts.models import Membership, User
+from imhhv.audit.models import Outcome
+from imhhv.audit.services import record
+from imhhv.core.calendar import week_start
 from imhhv.core.fidelity import (
     EnrollmentSpan,
     FidelitySummary,
+    PlanChange,
     VisitFact,
+    WeekCoverage,
     coverage_by_week,
     fact_window,
     summarize,
 )
+from imhhv.core.roles import Role
+from imhhv.families.access import families_visible_to
 from imhhv.families.models import Assignment, Enrollment, Family
+from imhhv.visits.access import (
+    FIDELITY_LEVELS,
+    FidelityUnit,
+    fidelity_families,
+    fidelity_units_visible_to,
+    my_caseload,
+)
 from imhhv.visits.models import Visit, VisitPlan
+from imhhv.visits.queries import holidays
 
 
 @dataclass
@@ -39,19 +63,23 @@ class Facts:
     enrollments: list[EnrollmentSpan]
     # (family_id, visitor_id, start, end or None): who had the family when
     assignments: list[tuple[int, int, date, date | None]]
+    plans: list[PlanChange] = field(default_factory=list)  # every family's plan history
 
 
 def _local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
-def read_facts(families: QuerySet[Family], start: date, end: date) -> Facts:
-    """Everything the metrics of [start, end] need about these families (5 queries)."""
+def read_facts(families: QuerySet[Family] | list[int], start: date, end: date) -> Facts:
+    """Everything the metrics of [start, end] need about these families (5 queries, one
+    more for a queryset). Pass ids only when they come from a scoped queryset."""
     first, last = fact_window(start, end)
     # Aware bounds, so the database compares indexed datetimes (no per-row date casts).
     lo = timezone.make_aware(datetime.combine(first, datetime_time.min))
     hi = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime_time.min))
-    family_ids = list(families.values_list("pk", flat=True))
+    family_ids = (
+        families if isinstance(families, list) else list(families.values_list("pk", flat=True))
+    )
     rows = list(
         Visit.objects.filter(family_id__in=family_ids)
         .filter(
@@ -111,10 +139,13 @@ def read_facts(families: QuerySet[Family], start: date, end: date) -> Facts:
             )
         )
     pauses: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for family_id, paused_from, paused_until in VisitPlan.objects.filter(
-        family_id__in=family_ids, frequency=VisitPlan.Frequency.PAUSED
-    ).values_list("family_id", "effective_from", "paused_until"):
-        pauses[family_id].append((paused_from, paused_until))
+    plans: list[PlanChange] = []
+    for pk, family_id, frequency, effective_from, paused_until in VisitPlan.objects.filter(
+        family_id__in=family_ids
+    ).values_list("pk", "family_id", "frequency", "effective_from", "paused_until"):
+        plans.append(PlanChange(family_id, effective_from, frequency, pk))
+        if frequency == VisitPlan.Frequency.PAUSED:
+            pauses[family_id].append((effective_from, paused_until))
     enrollments = [
         EnrollmentSpan(family_id, enrolled, discharged, tuple(pauses.get(family_id, ())))
         for family_id, enrolled, discharged in Enrollment.objects.filter(
@@ -126,7 +157,7 @@ def read_facts(families: QuerySet[Family], start: date, end: date) -> Facts:
             "family_id", "home_visitor_id", "start_date", "end_date"
         )
     )
-    return Facts(visits, enrollments, assignments)
+    return Facts(visits, enrollments, assignments, plans)
 
 
 def spans_of_visitor(facts: Facts, visitor_id: int) -> list[EnrollmentSpan]:
@@ -148,7 +179,12 @@ def spans_of_visitor(facts: Facts, visitor_id: int) -> list[EnrollmentSpan]:
 
 
 def _summary(
-    visits: Iterable[VisitFact], spans: list[EnrollmentSpan], start: date, end: date, today: date
+    visits: Iterable[VisitFact],
+    spans: list[EnrollmentSpan],
+    start: date,
+    end: date,
+    today: date,
+    plans: Iterable[PlanChange] = (),
 ) -> FidelitySummary:
     return summarize(
         visits,
@@ -157,6 +193,8 @@ def _summary(
         end,
         today=today,
         late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
+        holidays=holidays(),
+        plans=plans,
     )
 
 
@@ -167,7 +205,9 @@ def summaries_by_visitor(
     for fact in facts.visits:
         by_visitor[fact.visitor_id].append(fact)
     return {
-        v: _summary(by_visitor.get(v, []), spans_of_visitor(facts, v), start, end, today)
+        v: _summary(
+            by_visitor.get(v, []), spans_of_visitor(facts, v), start, end, today, facts.plans
+        )
         for v in visitor_ids
     }
 
@@ -184,7 +224,7 @@ def summaries_by_group(
     for visitor, group in group_of_visitor.items():
         spans[group].extend(spans_of_visitor(facts, visitor))
     return {
-        g: _summary(visits.get(g, []), spans.get(g, []), start, end, today)
+        g: _summary(visits.get(g, []), spans.get(g, []), start, end, today, facts.plans)
         for g in set(group_of_visitor.values())
     }
 
@@ -212,7 +252,7 @@ def summaries_by_family_group(
 
 
 def summary_of_families(facts: Facts, start: date, end: date, *, today: date) -> FidelitySummary:
-    return _summary(facts.visits, facts.enrollments, start, end, today)
+    return _summary(facts.visits, facts.enrollments, start, end, today, facts.plans)
 
 
 def weekly_trend(facts: Facts, start: date, end: date, *, visitor_id: int | None = None):
@@ -242,23 +282,247 @@ def family_rows(
         if fact.visitor_id == visitor_id:
             visits[fact.family_id].append(fact)
     return {
-        fid: _summary(visits.get(fid, []), family_spans, start, end, today)
+        fid: _summary(visits.get(fid, []), family_spans, start, end, today, facts.plans)
         for fid, family_spans in spans.items()
     }
 
 
 def disengaged_families(
-    *, visitor, today: date, threshold_weeks: int = 3
+    user, *, today: date, threshold_weeks: int = 3
 ) -> list[tuple[Family, object]]:
-    """The visitor's families without a completed home visit for `threshold_weeks` weeks."""
+    """The home visitor's own families (in their scope) without a completed home visit
+    for `threshold_weeks` weeks: the alerts on My week."""
     from imhhv.core.calendar import week_start
     from imhhv.core.fidelity import missed_streaks
 
-    families = Family.objects.active().filter(home_visitor=visitor)
+    families = my_caseload(user).active()
     start = week_start(today) - timedelta(weeks=threshold_weeks + 1)
     facts = read_facts(families, start, today)
     streaks = missed_streaks(
-        facts.visits, spans_of_visitor(facts, visitor.pk), today, threshold_weeks=threshold_weeks
+        facts.visits, spans_of_visitor(facts, user.pk), today, threshold_weeks=threshold_weeks
     )
     names = {f.pk: f for f in families}
     return [(names[s.family_id], s) for s in streaks if s.family_id in names]
+
+
+# --- the period -----------------------------------------------------------------------
+
+DEFAULT_WEEKS = 12
+# Two years including a leap day: [1 Jan 2024, 31 Dec 2025] is 730 days apart; a period
+# may be up to 731 days apart (732 days long). The one limit for pages and API.
+MAX_PERIOD_DAYS = 731
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+
+def default_period(today: date) -> Period:
+    """The last 12 weeks: from the Monday 11 weeks before this week's, to today."""
+    return Period(week_start(today) - timedelta(weeks=DEFAULT_WEEKS - 1), today)
+
+
+def period_from(start: date | None, end: date | None, *, today: date) -> Period:
+    """The period the person asked for, defaults filled in; ValidationError (keyed by the
+    field at fault) if it ends before it starts or is longer than two years."""
+    end = end or today
+    start = start or week_start(end) - timedelta(weeks=DEFAULT_WEEKS - 1)
+    if start > end:
+        raise ValidationError({"end": ["The end must be on or after the start."]})
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise ValidationError({"start": ["A period is at most two years."]})
+    return Period(start, end)
+
+
+def parse_period(params, *, today: date) -> Period:
+    """`?start=&end=` (YYYY-MM-DD, both optional) as a Period; ValidationError if bad."""
+    values: dict[str, date | None] = {}
+    for name in ("start", "end"):
+        raw = (params.get(name) or "").strip()
+        try:
+            values[name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise ValidationError({name: ["Enter a date as YYYY-MM-DD."]}) from None
+    return period_from(values["start"], values["end"], today=today)
+
+
+# --- the report -----------------------------------------------------------------------
+
+
+@dataclass
+class FidelityRow:
+    unit: FidelityUnit  # a part of the report's unit, or one unit of the level
+    summary: FidelitySummary | None  # None: no data in the period
+
+
+@dataclass
+class FidelityReport:
+    """What a fidelity page or the API shows.
+
+    With a `unit`: its `total`, its parts in `rows` (a home visitor's families, a team's
+    home visitors, an agency's teams, the state's agencies) and its weekly `trend`.
+    Without: one row per unit of `level` the person may see (the API's list).
+    `identifiable` is False for figures shown outside an agency (no family ids).
+    """
+
+    level: str
+    period: Period
+    unit: FidelityUnit | None
+    total: FidelitySummary | None
+    rows: list[FidelityRow]
+    trend: list[WeekCoverage] = field(default_factory=list)
+    identifiable: bool = True
+
+
+PARTS = {"visitor": "family", "team": "visitor", "agency": "team", "state": "agency"}
+
+
+def _deny(level: str, unit_id, reason: str, *, not_found: bool) -> None:
+    record(
+        action="fidelity.read",
+        outcome=Outcome.DENIED,
+        object_type=level,
+        object_id=unit_id if unit_id is not None else "",
+        details={"reason": reason},
+    )
+    if not_found:
+        raise Http404("No such unit.")
+    raise PermissionDenied(f"Your role cannot see fidelity at the {level} level.")
+
+
+def _team_members(team_ids: Iterable[int]) -> list[Membership]:
+    """Active home visitors of these teams (staff, not people served)."""
+    return list(
+        Membership.objects.active()
+        .filter(role=Role.HOME_VISITOR, team_id__in=list(team_ids))
+        .select_related("user")
+        .order_by("user__last_name", "user_id")
+    )
+
+
+def fidelity_report(
+    user: User, *, level: str, unit_id: int | None = None, period: Period
+) -> FidelityReport:
+    """The fidelity of one unit (`unit_id`) or of every unit of `level` `user` may see.
+
+    A level with no visible unit is a 403; a unit outside them a 404, like a missing one
+    (both audited). One `fidelity.read` event per call, naming the families whose rows
+    were shown.
+    """
+    if level not in FIDELITY_LEVELS:
+        raise ValidationError({"level": [f"Choose one of {', '.join(FIDELITY_LEVELS)}."]})
+    units = fidelity_units_visible_to(user, level)
+    if not units:
+        _deny(level, unit_id, "level not visible to this role", not_found=False)
+    if unit_id is not None:
+        chosen = [u for u in units if u.id == unit_id]
+        if not chosen:
+            _deny(level, unit_id, "not found or out of scope", not_found=True)
+        units = chosen
+    today = timezone.localdate()
+    start, end = period.start, period.end
+    identifiable = not user.can("view_state_reports")
+    counted = fidelity_families(user)
+    unit = units[0] if unit_id is not None else None
+    named_families: list[int] = []
+
+    if level == "visitor":
+        ids = [u.id for u in units]
+        facts = read_facts(counted.filter(assignments__home_visitor__in=ids).distinct(), start, end)
+        by_visitor = summaries_by_visitor(facts, ids, start, end, today=today)
+        if unit is None:
+            rows = [FidelityRow(u, by_visitor[u.id]) for u in units]
+            total, trend = None, []
+        else:
+            per_family = family_rows(facts, unit.id, start, end, today=today)
+            # Names only for families the viewer may see today: a family transferred
+            # away or left behind at another agency still counts, but is not listed.
+            visible = dict(
+                families_visible_to(user)
+                .filter(pk__in=list(per_family))
+                .values_list("pk", "display_name")
+            )
+            rows = [
+                FidelityRow(FidelityUnit("family", fid, visible[fid], unit.agency_id), summary)
+                for fid, summary in sorted(
+                    per_family.items(), key=lambda kv: visible.get(kv[0], "")
+                )
+                if fid in visible
+            ]
+            named_families = sorted(visible)
+            total = by_visitor[unit.id]
+            trend = weekly_trend(facts, start, end, visitor_id=unit.id)
+    elif level == "team":
+        # The teams are visible to the user, so are their home visitors
+        # (`visitors_visible_to` is the same set).
+        members = _team_members(u.id for u in units)
+        ids = [m.user_id for m in members]
+        facts = read_facts(counted.filter(assignments__home_visitor__in=ids).distinct(), start, end)
+        by_team = summaries_by_group(
+            facts, {m.user_id: m.team_id for m in members}, start, end, today=today
+        )
+        if unit is None:
+            rows = [FidelityRow(u, by_team.get(u.id)) for u in units]
+            total, trend = None, []
+        else:
+            by_visitor = summaries_by_visitor(facts, ids, start, end, today=today)
+            rows = [
+                FidelityRow(
+                    FidelityUnit("visitor", m.user_id, m.user.display_name(), unit.agency_id),
+                    by_visitor[m.user_id],
+                )
+                for m in members
+            ]
+            total = by_team.get(unit.id)
+            trend = summaries_trend(facts, start, end, visitor_ids=ids)
+    elif level == "agency":
+        families = counted.filter(agency_id__in=[u.id for u in units])
+        if unit is None:
+            agency_of = dict(families.values_list("pk", "agency_id"))
+            facts = read_facts(list(agency_of), start, end)
+            by_agency = summaries_by_family_group(facts, agency_of.get, start, end, today=today)
+            rows = [FidelityRow(u, by_agency.get(u.id)) for u in units]
+            total, trend = None, []
+        else:
+            facts = read_facts(families, start, end)
+            from imhhv.agencies.models import Team
+
+            teams = list(Team.objects.filter(agency_id=unit.id).order_by("name", "pk"))
+            members = _team_members(t.pk for t in teams)
+            by_team = summaries_by_group(
+                facts, {m.user_id: m.team_id for m in members}, start, end, today=today
+            )
+            rows = [
+                FidelityRow(FidelityUnit("team", t.pk, t.name, unit.id), by_team.get(t.pk))
+                for t in teams
+            ]
+            total = summary_of_families(facts, start, end, today=today)
+            trend = weekly_trend(facts, start, end)
+    else:
+        from imhhv.agencies.models import Agency
+
+        agencies = list(Agency.objects.filter(state_id__in=[u.id for u in units]).order_by("name"))
+        families = counted.filter(agency__in=agencies)
+        agency_of = dict(families.values_list("pk", "agency_id"))
+        facts = read_facts(list(agency_of), start, end)
+        by_agency = summaries_by_family_group(facts, agency_of.get, start, end, today=today)
+        rows = [
+            FidelityRow(FidelityUnit("agency", a.pk, a.name, a.pk), by_agency.get(a.pk))
+            for a in agencies
+        ]
+        unit = unit or units[0]
+        total = summary_of_families(facts, start, end, today=today)
+        trend = weekly_trend(facts, start, end)
+
+    details = {"start": start.isoformat(), "end": end.isoformat(), "units": len(rows)}
+    if named_families:
+        details["family_ids"] = named_families
+    record(
+        action="fidelity.read",
+        object_type=level,
+        object_id=unit.id if unit is not None and unit_id is not None else "",
+        details=details,
+    )
+    return FidelityReport(level, period, unit, total, rows, trend, identifiable)

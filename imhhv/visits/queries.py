@@ -1,14 +1,42 @@
-"""Read-side queries for visit pages. Callers pass querysets already scoped by access.py."""
+"""The reads a person does on visit pages and endpoints: each one call, scoped, audited.
 
-from dataclasses import dataclass
+`my_week(user, day)` and `team_week(user, day)` are the whole use case: the page and the
+API call them and only render the result. Every row they read comes through
+`imhhv.visits.access` (so a family transferred away, or a home visitor who moved to
+another agency, drops out of the lists), and each call writes its one read event itself.
+
+The smaller helpers below (`plan_on`, `recent_visits`, `documented_late`) work on a family
+or visit the caller already holds from an access function.
+"""
+
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from imhhv.accounts.models import Membership, User
+from imhhv.audit.models import Outcome
+from imhhv.audit.services import record
 from imhhv.core.calendar import week_start
+from imhhv.core.fidelity import Disengagement
 from imhhv.families.models import Family
+from imhhv.visits.access import (
+    my_caseload,
+    my_visits,
+    visitors_visible_to,
+    visits_visible_to,
+)
 from imhhv.visits.models import Visit, VisitPlan
+
+NOT_SEEN_DAYS = 14
+
+
+def holidays() -> frozenset[date]:
+    """The days that are not business days, for every late-note check (weekends aside)."""
+    return frozenset()
 
 
 def plan_on(family: Family, day: date) -> VisitPlan | None:
@@ -32,28 +60,40 @@ class MyWeek:
     to_document: list[Visit]
     to_sign: list[Visit]
     not_seen: list[tuple[Family, date | None]]
+    alerts: list[tuple[Family, Disengagement]] = field(default_factory=list)
 
 
-def my_week(*, visitor, families, day: date, not_seen_days: int = 14) -> MyWeek:
-    """The home visitor's week: visits in it, notes to write or sign, families not seen."""
+def my_week(user: User, day: date) -> MyWeek:
+    """The home visitor's week: visits in it, notes to write or sign, families not seen,
+    and disengagement alerts. Only visits and families still in `user`'s scope."""
+    from imhhv.visits.fidelity import disengaged_families
+
+    if not user.can("document_visits"):
+        record(
+            action="visit.list",
+            outcome=Outcome.DENIED,
+            object_type="visit",
+            details={"view": "my week", "reason": "missing capability document_visits"},
+        )
+        raise PermissionDenied
     start, end = week_bounds(day)
-    mine = Visit.objects.filter(visitor=visitor).select_related("family")
+    now = timezone.now()
+    mine = my_visits(user).select_related("family")
     scheduled = list(
         mine.filter(scheduled_at__gte=start, scheduled_at__lt=end).order_by("scheduled_at")
     )
     to_document = list(
-        mine.filter(outcome=Visit.Outcome.SCHEDULED, scheduled_at__lt=timezone.now()).order_by(
-            "scheduled_at"
-        )
+        mine.filter(outcome=Visit.Outcome.SCHEDULED, scheduled_at__lt=now).order_by("scheduled_at")
     )
     to_sign = list(
         mine.exclude(outcome=Visit.Outcome.SCHEDULED)
         .filter(signed_at__isnull=True)
         .order_by("scheduled_at")
     )
-    cutoff = timezone.now() - timedelta(days=not_seen_days)
+    cutoff = now - timedelta(days=NOT_SEEN_DAYS)
     last_seen = (
-        families.active()
+        my_caseload(user)
+        .active()
         .annotate(
             last=Max(
                 "visits__started_at", filter=Q(visits__outcome="completed", visits__place="home")
@@ -63,7 +103,19 @@ def my_week(*, visitor, families, day: date, not_seen_days: int = 14) -> MyWeek:
         .order_by("last", "display_name")
     )
     not_seen = [(f, timezone.localtime(f.last).date() if f.last else None) for f in last_seen]
-    return MyWeek(week_start(day), scheduled, to_document, to_sign, not_seen)
+    alerts = disengaged_families(user, today=timezone.localdate())
+    summary = MyWeek(week_start(day), scheduled, to_document, to_sign, not_seen, alerts)
+    record(
+        action="visit.list",
+        object_type="visit",
+        details={
+            "view": "my week",
+            "week": summary.monday.isoformat(),
+            "ids": sorted({v.pk for v in scheduled + to_document + to_sign}),
+            "family_ids": sorted({f.pk for f, _ in not_seen} | {f.pk for f, _ in alerts}),
+        },
+    )
+    return summary
 
 
 def recent_visits(family: Family, limit: int = 10) -> list[Visit]:
@@ -75,30 +127,50 @@ def recent_visits(family: Family, limit: int = 10) -> list[Visit]:
 
 
 def documented_late(visit: Visit, today: date) -> bool:
-    """Signed (or still unsigned today) more than the deadline's business days after it."""
-    from django.conf import settings
-
+    """Signed (or still unsigned today) more than the deadline's business days after it,
+    holidays of the reference calendar not counting as business days."""
     from imhhv.core.visit_rules import is_late
 
     if visit.outcome == Visit.Outcome.SCHEDULED:
         return False
     day = timezone.localtime(visit.started_at or visit.scheduled_at).date()
     done = timezone.localtime(visit.signed_at).date() if visit.signed_at else today
-    return is_late(day, done, business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS)
+    return is_late(
+        day,
+        done,
+        business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
+        holidays=holidays(),
+    )
 
 
 @dataclass
 class TeamWeek:
     monday: date
-    rows: list[tuple[object, list[Visit], int]]  # (home visitor, visits this week, notes to sign)
+    rows: list[tuple[User, list[Visit], int]]  # (home visitor, visits this week, notes to sign)
 
 
-def team_week(*, memberships, day: date) -> TeamWeek:
-    """Each home visitor of a team: their visits this week and their unsigned notes."""
+def team_week(user: User, day: date) -> TeamWeek:
+    """Each home visitor the supervisor sees: their visits this week and unsigned notes.
+
+    Visits come from `visits_visible_to(user)`: a home visitor who joined the team from
+    another agency brings none of that agency's families along.
+    """
+    if not user.can("supervise"):
+        record(
+            action="visit.list",
+            outcome=Outcome.DENIED,
+            object_type="visit",
+            details={"view": "team week", "reason": "missing capability supervise"},
+        )
+        raise PermissionDenied
     start, end = week_bounds(day)
+    memberships: list[Membership] = list(
+        visitors_visible_to(user).order_by("user__last_name", "user_id")
+    )
     ids = [m.user_id for m in memberships]
+    scoped = visits_visible_to(user).filter(visitor_id__in=ids)
     visits = (
-        Visit.objects.filter(visitor_id__in=ids, scheduled_at__gte=start, scheduled_at__lt=end)
+        scoped.filter(scheduled_at__gte=start, scheduled_at__lt=end)
         .select_related("family")
         .order_by("scheduled_at")
     )
@@ -106,13 +178,23 @@ def team_week(*, memberships, day: date) -> TeamWeek:
     for visit in visits:
         by_visitor[visit.visitor_id].append(visit)
     unsigned = dict(
-        Visit.objects.filter(visitor_id__in=ids, signed_at__isnull=True)
+        scoped.filter(signed_at__isnull=True)
         .exclude(outcome=Visit.Outcome.SCHEDULED)
         .values_list("visitor_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return TeamWeek(
+    summary = TeamWeek(
         week_start(day),
         [(m.user, by_visitor[m.user_id], unsigned.get(m.user_id, 0)) for m in memberships],
     )
+    record(
+        action="visit.list",
+        object_type="visit",
+        details={
+            "view": "team week",
+            "week": summary.monday.isoformat(),
+            "ids": [v.pk for _, week_visits, _ in summary.rows for v in week_visits],
+        },
+    )
+    return summary

@@ -1,24 +1,34 @@
 """Writes about visits: plans, scheduling, documentation, signing, amendments.
 
 Keyword-only, atomic, audited in the same transaction. A visit carries a version; a save
-based on an old version raises `StaleEdit` (from the families services) and writes
-nothing. A signed visit is never edited in place: `amend_visit` records the reason and
-the before/after of each changed field.
+based on an old version raises `StaleEdit` (`imhhv.audit.locking.claim_version`, the one
+optimistic-locking helper) and writes nothing. A signed visit is never edited in place:
+`amend_visit` records the reason and the before/after of each changed field. Refusals
+are the errors of `imhhv.visits.errors`, mapped to HTTP once (API handler, page helper).
+
+A discharged family is read-only here too (`FamilyIsDischarged`, 409): no new visit, no
+plan change, no amendment, no edit. The one exception (`note_open_after_discharge`): the
+home visitor may still finish (document and sign) the unsigned note of a visit made on or
+before the discharge day, until that note's documentation deadline, so the last visit
+before a discharge is not left without a note.
+
+The plan history is kept: every change is a new row from its `effective_from` on, and a
+change may not start before the latest one already recorded (history is not rewritten).
 """
 
 from datetime import date, datetime, time
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from imhhv.accounts.models import User
+from imhhv.audit.locking import claim_version
 from imhhv.audit.services import record
 from imhhv.core.visit_rules import check_visit
 from imhhv.families.models import Family
-from imhhv.families.services import StaleEdit
-from imhhv.families.services.common import _require_open
+from imhhv.visits.access import require_writable
+from imhhv.visits.errors import FamilyIsDischarged, NoteIsSigned, NoteNotReady, NoteNotSigned
 from imhhv.visits.models import (
     Amendment,
     Catalogue,
@@ -46,6 +56,12 @@ def current_catalogue() -> Catalogue | None:
     return Catalogue.objects.order_by("-version").first()
 
 
+def _require_open(family: Family) -> None:
+    """Refuse any new record for a family without an open episode."""
+    if not family.enrollments.filter(discharged_on__isnull=True).exists():
+        raise FamilyIsDischarged
+
+
 @transaction.atomic
 def set_visit_plan(
     *,
@@ -59,6 +75,20 @@ def set_visit_plan(
     preferred_time: time | None = None,
 ) -> VisitPlan:
     _require_open(family)
+    latest = (
+        family.visit_plans.order_by("-effective_from")
+        .values_list("effective_from", flat=True)
+        .first()
+    )
+    if latest is not None and effective_from < latest:
+        raise ValidationError(
+            {
+                "effective_from": [
+                    f"The plan already changed on {latest:%-d %B %Y}; a new change starts "
+                    "on or after that day."
+                ]
+            }
+        )
     if frequency == VisitPlan.Frequency.PAUSED:
         if not paused_until or not pause_reason.strip():
             raise ValidationError({"paused_until": ["A pause needs an end date and a reason."]})
@@ -187,7 +217,9 @@ def document_visit(
     """Create or update an unsigned visit record."""
     strategies = strategies or {}
     if visit is not None and visit.is_signed:
-        raise ValidationError("This note is signed: change it with an amendment and a reason.")
+        raise NoteIsSigned
+    if visit is not None:
+        require_writable(visit)
     if visit is None:
         _require_open(family)
         visit = Visit(
@@ -204,14 +236,8 @@ def document_visit(
     if visit.outcome != Visit.Outcome.SCHEDULED and visit.documented_at is None:
         visit.documented_at = timezone.now()
     if visit.pk is not None:
-        if expected_version is not None and not Visit.objects.filter(
-            pk=visit.pk, version=expected_version
-        ).update(version=F("version") + 1):
-            raise StaleEdit
-        visit.version = (expected_version or visit.version) + 1
-        visit.save()
-    else:
-        visit.save()
+        claim_version(visit, expected_version)
+    visit.save()
     _save_choices(visit, chosen["components"], chosen["strategies"])
     if caregiver_ids is not None:
         visit.caregivers_present.set(family.caregivers.filter(pk__in=caregiver_ids))
@@ -233,11 +259,12 @@ def document_visit(
 @transaction.atomic
 def sign_visit(*, visit: Visit, by: User) -> Visit:
     if visit.is_signed:
-        raise ValidationError("This note is already signed.")
+        raise NoteIsSigned("This note is already signed.")
+    require_writable(visit)
     if visit.outcome == Visit.Outcome.SCHEDULED:
-        raise ValidationError("Document the visit's outcome before signing.")
+        raise NoteNotReady
     if by.pk != visit.visitor_id:
-        raise ValidationError("Only the home visitor who made the visit signs its note.")
+        raise PermissionDenied("Only the home visitor who made the visit signs its note.")
     visit.signed_at = timezone.now()
     visit.signed_by = by
     visit.save(update_fields=["signed_at", "signed_by"])
@@ -259,7 +286,8 @@ def amend_visit(
     """Change a signed note: the reason and the before/after are kept; the original text
     stays readable in the amendment history."""
     if not visit.is_signed:
-        raise ValidationError("Only a signed note is amended; edit this one directly.")
+        raise NoteNotSigned
+    require_writable(visit, amending=True)
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": ["Say why the signed note is being changed."]})
     components = (
@@ -273,13 +301,8 @@ def amend_visit(
         else dict(visit.strategy_responses.values_list("strategy__code", "value"))
     )
     before, chosen = _apply(visit, data, components, strategies)
-    if expected_version is not None and not Visit.objects.filter(
-        pk=visit.pk, version=expected_version
-    ).update(version=F("version") + 1):
-        raise StaleEdit
-    visit.version = F("version") if expected_version is not None else F("version") + 1
+    claim_version(visit, expected_version)
     visit.save()
-    visit.refresh_from_db(fields=["version"])
     _save_choices(visit, chosen["components"], chosen["strategies"])
     after = _snapshot(visit)
     changes = {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}

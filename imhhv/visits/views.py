@@ -1,21 +1,29 @@
-"""Visit pages: my week, documenting, signing and amending a visit, the visit plan."""
+"""Visit pages: my week, team week, documenting, signing and amending a visit, the plan.
+
+Each page parses its input, calls one query or service, and renders. Refusals of the
+services (`imhhv.visits.errors`, ValidationError) reach the person through
+`imhhv.accounts.pages.attempt` (on the form, with what they typed kept) or, outside a
+form, `DomainErrorMiddleware` (a page with the message and the status).
+
+Every page that shows a family's data writes exactly one audit event per request: the
+read when the page is rendered (also when a POST re-renders it with errors), or the
+write of the service when a POST succeeds and redirects.
+"""
 
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.services import record
-from imhhv.families.access import families_visible_to, get_family_for_user
-from imhhv.families.services import StaleEdit
+from imhhv.families.access import get_family_for_user
 from imhhv.visits import services
-from imhhv.visits.access import get_visit_for_user, visitors_visible_to
-from imhhv.visits.fidelity import disengaged_families
+from imhhv.visits.access import get_visit_for_user
 from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
 from imhhv.visits.queries import documented_late, my_week, plan_on, team_week
 
@@ -28,18 +36,8 @@ FIELD_OF = {
 }
 
 
-def _show_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            target = FIELD_OF.get(field, field)
-            for message in errors:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 def _day(request: HttpRequest) -> date:
+    """?week=YYYY-MM-DD, any day of the week; anything else means this week."""
     try:
         return date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
@@ -48,22 +46,7 @@ def _day(request: HttpRequest) -> date:
 
 @policy(capability("document_visits"))
 def week(request: HttpRequest) -> HttpResponse:
-    day = _day(request)
-    summary = my_week(
-        visitor=request.user,
-        families=families_visible_to(request.user).filter(home_visitor=request.user),
-        day=day,
-    )
-    alerts = disengaged_families(visitor=request.user, today=timezone.localdate())
-    record(
-        action="visit.list",
-        object_type="visit",
-        details={
-            "view": "my week",
-            "week": summary.monday.isoformat(),
-            "ids": [v.pk for v in summary.scheduled + summary.to_document + summary.to_sign],
-        },
-    )
+    summary = my_week(request.user, _day(request))
     return render(
         request,
         "visits/week.html",
@@ -72,25 +55,14 @@ def week(request: HttpRequest) -> HttpResponse:
             "previous": summary.monday - timedelta(days=7),
             "next": summary.monday + timedelta(days=7),
             "days": [summary.monday + timedelta(days=i) for i in range(7)],
-            "alerts": alerts,
+            "alerts": summary.alerts,
         },
     )
 
 
 @policy(capability("supervise"))
 def team_week_view(request: HttpRequest) -> HttpResponse:
-    day = _day(request)
-    memberships = list(visitors_visible_to(request.user).order_by("user__last_name"))
-    summary = team_week(memberships=memberships, day=day)
-    record(
-        action="visit.list",
-        object_type="visit",
-        details={
-            "view": "team week",
-            "week": summary.monday.isoformat(),
-            "ids": [v.pk for _, visits, _ in summary.rows for v in visits],
-        },
-    )
+    summary = team_week(request.user, _day(request))
     return render(
         request,
         "visits/team_week.html",
@@ -108,15 +80,19 @@ def visit_new(request: HttpRequest, family_id: int) -> HttpResponse:
     catalogue = services.current_catalogue()
     form = VisitForm(request.POST or None, family=family, catalogue=catalogue)
     if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.document_visit(
-                family=family, visitor=request.user, by=request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
+        visit = attempt(
+            form,
+            services.document_visit,
+            fields=FIELD_OF,
+            family=family,
+            visitor=request.user,
+            by=request.user,
+            **form.service_kwargs(),
+        )
+        if visit is not None:
             messages.success(request, "Visit saved. Sign the note when it is final.")
             return redirect("visits:detail", pk=visit.pk)
+    record(action="family.read", target=family, details={"view": "new visit"})
     return render(
         request,
         "visits/form.html",
@@ -146,6 +122,30 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_visit(visit, *, by, reason: str | None, kwargs: dict, version: int | None):
+    """Amend a signed note, or document an unsigned one: the one service for the form."""
+    if visit.is_signed:
+        services.amend_visit(
+            visit=visit,
+            by=by,
+            reason=reason or "",
+            data=kwargs["data"],
+            components=kwargs["components"],
+            strategies=kwargs["strategies"],
+            expected_version=version,
+        )
+        return "Amendment saved. The note as signed stays in the history."
+    services.document_visit(
+        family=visit.family,
+        visitor=visit.visitor,
+        by=by,
+        visit=visit,
+        expected_version=version,
+        **kwargs,
+    )
+    return "Visit saved."
+
+
 @policy(capability("document_visits"))
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for_user(request.user, pk, write=True)
@@ -158,38 +158,20 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     reason = AmendReasonForm(request.POST or None) if visit.is_signed else None
     if request.method == "POST" and form.is_valid() and (reason is None or reason.is_valid()):
-        kwargs = form.service_kwargs()
-        try:
-            if visit.is_signed:
-                services.amend_visit(
-                    visit=visit,
-                    by=request.user,
-                    reason=reason.cleaned_data["reason"],
-                    data=kwargs["data"],
-                    components=kwargs["components"],
-                    strategies=kwargs["strategies"],
-                    expected_version=form.cleaned_data.get("version"),
-                )
-                messages.success(
-                    request, "Amendment saved. The note as signed stays in the history."
-                )
-            else:
-                services.document_visit(
-                    family=family,
-                    visitor=visit.visitor,
-                    by=request.user,
-                    visit=visit,
-                    expected_version=form.cleaned_data.get("version"),
-                    **kwargs,
-                )
-                messages.success(request, "Visit saved.")
-        except StaleEdit:
-            messages.error(request, StaleEdit.message)
+        done = attempt(
+            form,
+            _save_visit,
+            visit,
+            fields=FIELD_OF,
+            by=request.user,
+            reason=reason.cleaned_data["reason"] if reason is not None else None,
+            kwargs=form.service_kwargs(),
+            version=form.cleaned_data.get("version"),
+        )
+        if done is not None:
+            messages.success(request, done)
             return redirect("visits:detail", pk=visit.pk)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
-            return redirect("visits:detail", pk=visit.pk)
+    record(action="visit.read", target=visit, details={"family_id": family.pk, "view": "edit"})
     return render(
         request,
         "visits/form.html",
@@ -200,13 +182,11 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @policy(capability("document_visits"))
 def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sign from the visit page. A refusal (discharged, not documented yet, already
+    signed) is a DomainError, shown by DomainErrorMiddleware as a page with its message."""
     visit = get_visit_for_user(request.user, pk, write=True)
-    try:
-        services.sign_visit(visit=visit, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Note signed. Later changes are amendments with a reason.")
+    services.sign_visit(visit=visit, by=request.user)
+    messages.success(request, "Note signed. Later changes are amendments with a reason.")
     return redirect("visits:detail", pk=visit.pk)
 
 
@@ -221,13 +201,13 @@ def visit_plan(request: HttpRequest, family_id: int) -> HttpResponse:
     }
     form = VisitPlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.set_visit_plan(family=family, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _show_errors(form, error)
-        else:
+        plan = attempt(
+            form, services.set_visit_plan, family=family, by=request.user, **form.cleaned_data
+        )
+        if plan is not None:
             messages.success(request, "Visit plan saved.")
             return redirect("families:detail", pk=family.pk)
+    record(action="family.read", target=family, details={"view": "visit plan"})
     return render(
         request,
         "visits/plan.html",

@@ -53,13 +53,19 @@ from imhhv.core.fidelity.facts import (
     Durations,
     EnrollmentSpan,
     FidelitySummary,
+    PlanDelivery,
     Timeliness,
     VisitFact,
     WeekCoverage,
     fact_window,
 )
+from imhhv.core.fidelity.plan import PLANNED_PER_WEEK, PlanChange, PlanHistory, plan_delivery
 from imhhv.core.fidelity.summary import summarize
-from imhhv.core.fidelity.timeliness import documentation_timeliness, note_deadline
+from imhhv.core.fidelity.timeliness import (
+    documentation_timeliness,
+    note_deadline,
+    note_open_after_discharge,
+)
 from imhhv.core.fidelity.weeks import (
     completed_contacts,
     completed_home_visits,
@@ -81,6 +87,11 @@ __all__ = [
     "Coverage",
     "Disengagement",
     "Durations",
+    "PLANNED_PER_WEEK",
+    "PlanChange",
+    "PlanDelivery",
+    "PlanHistory",
+    "plan_delivery",
     "EnrollmentSpan",
     "FidelitySummary",
     "Timeliness",
@@ -97,6 +108,7 @@ __all__ = [
     "fact_window",
     "missed_streaks",
     "note_deadline",
+    "note_open_after_discharge",
     "summarize",
     "weekly_coverage",
 ]

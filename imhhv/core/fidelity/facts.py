@@ -109,6 +109,15 @@ class Timeliness:
 
 
 @dataclass(frozen=True)
+class PlanDelivery:
+    """Visits delivered against visits planned (see `imhhv.core.fidelity.plan`)."""
+
+    planned: float  # visits the plans in force promised over the expected weeks
+    delivered: int  # completed home visits counted against them (capped per week)
+    share: float | None  # min(1, delivered / planned); None when nothing was planned
+
+
+@dataclass(frozen=True)
 class FidelitySummary:
     start: date
     end: date
@@ -122,6 +131,7 @@ class FidelitySummary:
     mean_distinct_components: float | None
     disengaged: tuple[Disengagement, ...]
     timeliness: Timeliness
+    plan: PlanDelivery  # visits delivered / planned per the plan in force each week
 
 
 # --- the period and its facts ---------------------------------------------------------

@@ -25,9 +25,11 @@ from imhhv.core.fidelity.facts import (
     _check_positive,
     _ratio,
 )
+from imhhv.core.fidelity.plan import PlanChange, delivery, histories, history_of, week_delivery
 from imhhv.core.fidelity.timeliness import documentation_timeliness
 from imhhv.core.fidelity.weeks import (
     _family_expected,
+    _home_counts_by_family,
     _home_weeks_by_family,
     _spans_by_family,
     completed_contacts,
@@ -51,6 +53,7 @@ def summarize(
     threshold_weeks: int = DEFAULT_STREAK_WEEKS,
     late_after_business_days: int = DEFAULT_LATE_AFTER_BUSINESS_DAYS,
     holidays: Collection[date] = frozenset(),
+    plans: Iterable[PlanChange] = (),
 ) -> FidelitySummary:
     """Every metric above for one unit over [start, end] (disengagement as of `today`).
 
@@ -61,7 +64,9 @@ def summarize(
     - visits_per_family: completed home visits / families (None with no family);
     - mean_distinct_components: the mean, over every family's expected weeks whose
       rolling window holds at least one completed home visit, of the distinct components
-      in that window (so it measures breadth of the work, not how often it happened).
+      in that window (so it measures breadth of the work, not how often it happened);
+    - plan: visits delivered / planned per the visit plan in force each expected week
+      (`imhhv.core.fidelity.plan`; no plan rows: every week planned weekly).
 
     The result does not depend on the order of `visits` or `spans`.
     """
@@ -72,6 +77,10 @@ def summarize(
     grouped_spans = _spans_by_family(spans)
     home_weeks = _home_weeks_by_family(visits)
     component_weeks = _component_weeks(visits)
+    home_counts = _home_counts_by_family(visits)
+    plan_of = histories(plans)
+    planned = 0.0
+    delivered = 0
 
     families = 0
     expected = covered = 0
@@ -81,9 +90,14 @@ def summarize(
             families += 1
         seen = home_weeks.get(family, set())
         weeks = component_weeks.get(family, {})
+        counts = home_counts.get(family, {})
+        history = history_of(plan_of, family)
         for monday in _family_expected(family_spans, start, end):
             expected += 1
             covered += monday in seen
+            week_planned = history.planned_in_week(monday)
+            planned += week_planned
+            delivered += week_delivery(week_planned, counts.get(monday, 0))
             visited, distinct = _window(weeks, monday, window_weeks)
             if visited:
                 windows += 1
@@ -110,4 +124,5 @@ def summarize(
             late_after_business_days=late_after_business_days,
             holidays=holidays,
         ),
+        plan=delivery(planned, delivered),
     )

@@ -71,3 +71,23 @@ def documentation_timeliness(
         else:
             pending += 1
     return Timeliness(on_time, late, overdue, _ratio(on_time, on_time + late + overdue), pending)
+
+
+def note_open_after_discharge(
+    visit_day: date,
+    discharged_on: date,
+    today: date,
+    *,
+    late_after_business_days: int = DEFAULT_LATE_AFTER_BUSINESS_DAYS,
+    holidays: Collection[date] = frozenset(),
+) -> bool:
+    """The one exception to "a discharged family is read-only": finishing a note.
+
+    The home visitor may still document and sign the unsigned note of a visit made on
+    or before the discharge day, until that note's deadline (`note_deadline`), so the
+    last visit before a discharge is not left undocumented. Nothing else: no new visit,
+    no amendment, no plan change.
+    """
+    return visit_day <= discharged_on and today <= note_deadline(
+        visit_day, late_after_business_days=late_after_business_days, holidays=holidays
+    )

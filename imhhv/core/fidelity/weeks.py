@@ -122,6 +122,15 @@ def _home_weeks_by_family(visits: Iterable[VisitFact]) -> dict[int, set[date]]:
     return weeks
 
 
+def _home_counts_by_family(visits: Iterable[VisitFact]) -> dict[int, dict[date, int]]:
+    """family -> Monday -> completed home visits that week."""
+    counts: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for v in visits:
+        if v.is_home_visit:
+            counts[v.family_id][week_start(v.day)] += 1
+    return counts
+
+
 def _coverage_pairs(
     visits: Iterable[VisitFact], spans: Iterable[EnrollmentSpan], start: date, end: date
 ) -> list[tuple[date, bool]]:

@@ -134,12 +134,11 @@ def test_signing_then_changes_are_amendments_with_the_original_kept(
 
 
 def test_a_signed_note_cannot_be_edited_in_place(cast, login, catalogue):
-    from django.core.exceptions import ValidationError
-
+    from imhhv.visits.errors import NoteIsSigned
     from imhhv.visits.services import document_visit
 
     _, visit = signed_visit(cast, login)
-    with pytest.raises(ValidationError, match="amendment"):
+    with pytest.raises(NoteIsSigned, match="amendment"):
         document_visit(
             family=cast.family_a,
             visitor=cast.hv_a,

@@ -7,7 +7,7 @@ the triggers come back).
 """
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from imhhv.audit.models import AuditEvent, AuditHead
@@ -97,3 +97,15 @@ def test_changes_are_stored_before_and_after(cast):
     assert event.details["changes"] == {"role": ["home_visitor", "supervisor"]}
     assert event.username == "admin_a" and event.object_id == str(cast.hv_a.pk)
     assert "events checked" in run_verify()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_trail_and_keeps_the_delete_trigger():
+    """Django's flush (the test runner's wipe between transactional tests) still works."""
+    write_events(2)
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    event = write_events(1)[0]
+    with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

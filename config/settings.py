@@ -118,6 +118,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "imhhv.accounts.throttling.AddressLockoutBackend",  # per-address limit, see below
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -156,6 +157,24 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "imhhv.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "imhhv.audit.middleware.client_ip_for_axes"
+# And per source address across usernames (password spraying): this many failed sign-ins
+# from one address within the window lock that address for every username until the
+# failures age out (imhhv/accounts/throttling.py). Same neutral message and 429, audited.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20"))
+SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=int(os.environ.get("SIGN_IN_ADDRESS_WINDOW_MINUTES", "15")))
+
+# Cache: DRF's API throttles count requests here. Local memory by default (per process,
+# so with N worker processes a limit is N times looser); set CACHE_BACKEND and
+# CACHE_LOCATION (e.g. django.core.cache.backends.redis.RedisCache, redis://…) to share
+# the counts between app servers. Tests use local memory, cleared between tests.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "imhhv"),
+    }
+}
 
 # Two-factor (django-otp).
 OTP_TOTP_ISSUER = "IMH-HV Michigan"
@@ -229,6 +248,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "imhhv.api.common.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Rate limits (imhhv/api/throttles.py): 429 with Retry-After, first refusal audited.
+    "DEFAULT_THROTTLE_CLASSES": ["imhhv.api.throttles.ApiUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_user": os.environ.get("API_RATE_PER_USER", "600/min"),
+        "token_sign_in": os.environ.get("API_RATE_TOKEN_SIGN_IN", "10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IMH-HV platform API",

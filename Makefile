@@ -18,13 +18,28 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## make run: install, migrate, seed demo data if the database is empty, serve, print logins.
-run: install
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py seed_demo --if-empty
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py demo_logins
-	@echo "Serving at http://$(HOST):$(PORT)/  (synthetic demo data; Ctrl-C to stop)"
-	DEBUG=1 DEMO_MODE=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+## make run: install, migrate, seed demo data if the database is empty, print logins, serve
+## with gunicorn and DEBUG off (static files through WhiteNoise). Demo mode is not debug mode.
+# Secrets for this checkout live in $(ENV_FILE) (git-ignored), generated on the first run and
+# read by config/settings.py, so every later `python manage.py ...` works without exports.
+ENV_FILE ?= .env.local
+ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost
+SEED_ARGS ?=
+GUNICORN_ARGS ?= --workers 2 --timeout 60
+DEMO_ENV := DEMO_MODE=1 DEBUG=0 SECURE_HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) IMHHV_ENV_FILE=$(ENV_FILE)
+
+$(ENV_FILE):
+	@umask 077 && $(PYTHON) -c 'import secrets; print("# Written by make run for this checkout; git-ignored. Keep it: the audit chain of the\n# local database verifies only with this AUDIT_HMAC_KEYS entry.\nSECRET_KEY=" + secrets.token_urlsafe(50) + "\nAUDIT_HMAC_KEYS=local1:" + secrets.token_urlsafe(48) + "\nAUDIT_HMAC_KEY_ID=local1")' > $@.tmp
+	@mv $@.tmp $@
+	@echo "Wrote $@: a generated SECRET_KEY and audit key for this checkout."
+
+run: install $(ENV_FILE)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --if-empty $(SEED_ARGS)
+	$(DEMO_ENV) $(BIN)/python manage.py demo_logins
+	@echo "Serving at http://$(HOST):$(PORT)/ with DEBUG off (synthetic demo data; Ctrl-C to stop)"
+	exec env $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) $(GUNICORN_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -58,4 +73,4 @@ bench: install
 	rm -f bench.sqlite3
 
 clean:
-	rm -rf $(VENV) db.sqlite3 bench.sqlite3
+	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles

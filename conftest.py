@@ -4,22 +4,73 @@ At agency A ("Alpha"): home visitor `hv_a` and `hv_a2` on team A1 with superviso
 and agency administrator `admin_a`. At agency B ("Beta"): home visitor `hv_b` on team B1.
 Statewide: `state_admin` and `evaluator`. `nobody` has no active membership.
 Families: `family_a` (hv_a), `family_a2` (hv_a2), `family_b` (hv_b).
+
+Every date is relative to today (the frozen today when a test travels in time); the rows are
+made by the factories in `tests/factories.py`.
+
+The test clock: when IMHHV_TEST_CLOCK holds an ISO datetime with its UTC offset (CI sets
+one per run, e.g. 05:30 and 23:30 in Detroit), every test starts at that instant and the
+clock ticks on from there (`time_machine`), proving that no test depends on the hour it runs
+at. A test that travels itself still does: the innermost travel wins.
 """
 
-from datetime import date, timedelta
-from decimal import Decimal
+import os
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from imhhv.accounts.models import Membership, User
-from imhhv.agencies.models import Agency, State, Team
 from imhhv.audit.models import AuditEvent
 from imhhv.core.roles import Role
-from imhhv.families.models import Assignment, Child, Enrollment, Family
+from imhhv.families.models import Child, Enrollment, Family
+from tests.factories import (
+    AgencyFactory,
+    FamilyInCareFactory,
+    MembershipFactory,
+    StateFactory,
+    TeamFactory,
+    UserFactory,
+    days_ago,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+
+def _test_clock() -> datetime | None:
+    value = os.environ.get("IMHHV_TEST_CLOCK", "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise pytest.UsageError(
+            f"IMHHV_TEST_CLOCK={value!r}: give an ISO datetime with a UTC offset, "
+            "e.g. 2026-12-02T05:30:00-05:00"
+        )
+    return moment
+
+
+TEST_CLOCK = _test_clock()
+
+
+def pytest_report_header(config):
+    if TEST_CLOCK is not None:
+        return f"test clock: every test starts at {TEST_CLOCK.isoformat()} (IMHHV_TEST_CLOCK)"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _test_clock_travel():
+    """Start every test at IMHHV_TEST_CLOCK, ticking, when it is set."""
+    if TEST_CLOCK is None:
+        yield
+        return
+    with time_machine.travel(TEST_CLOCK, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -32,27 +83,17 @@ class Cast:
     def __init__(self, password_hash: str):
         today = timezone.localdate()
         start = today - timedelta(days=365)
-        self.state = State.objects.create(name="Michigan", code="MI")
-        self.agency_a = Agency.objects.create(
-            state=self.state, name="Alpha CMH", county="Washtenaw"
-        )
-        self.agency_b = Agency.objects.create(state=self.state, name="Beta CMH", county="Kent")
-        self.team_a = Team.objects.create(agency=self.agency_a, name="A1")
-        self.team_a_other = Team.objects.create(agency=self.agency_a, name="A2")
-        self.team_b = Team.objects.create(agency=self.agency_b, name="B1")
+        self.state = StateFactory(name="Michigan", code="MI")
+        self.agency_a = AgencyFactory(state=self.state, name="Alpha CMH", county="Washtenaw")
+        self.agency_b = AgencyFactory(state=self.state, name="Beta CMH", county="Kent")
+        self.team_a = TeamFactory(agency=self.agency_a, name="A1")
+        self.team_a_other = TeamFactory(agency=self.agency_a, name="A2")
+        self.team_b = TeamFactory(agency=self.agency_b, name="B1")
 
-        def person(username, role, agency=None, team=None, fte="1.00", end=None):
-            user = User.objects.create(
-                username=username, password=password_hash, first_name="Test", last_name=username
-            )
-            Membership.objects.create(
-                user=user,
-                role=role,
-                agency=agency,
-                team=team,
-                fte=Decimal(fte),
-                start_date=start,
-                end_date=end,
+        def person(username, role, agency=None, team=None, end=None):
+            user = UserFactory(username=username, password=password_hash)
+            MembershipFactory(
+                user=user, role=role, agency=agency, team=team, start_date=start, end_date=end
             )
             return user
 
@@ -69,11 +110,9 @@ class Cast:
         )
 
         def family(name, agency, visitor):
-            made = Family.objects.create(agency=agency, home_visitor=visitor, display_name=name)
-            Child.objects.create(family=made, first_name="Test Child", birth_date=date(2026, 1, 15))
-            Enrollment.objects.create(family=made, enrolled_on=start)
-            Assignment.objects.create(family=made, home_visitor=visitor, start_date=start)
-            return made
+            return FamilyInCareFactory(
+                agency=agency, home_visitor=visitor, display_name=name, enrolled_on=start
+            )
 
         self.family_a = family("Test Family One", self.agency_a, self.hv_a)
         self.family_a2 = family("Test Family Two", self.agency_a, self.hv_a2)
@@ -153,7 +192,8 @@ def add_families(agency, visitor, n, *, prefix="Bulk"):
         Family(agency=agency, home_visitor=visitor, display_name=f"{prefix} {i}") for i in range(n)
     )
     Enrollment.objects.bulk_create(Enrollment(family=f, enrolled_on=start) for f in families)
-    Child.objects.bulk_create(Child(family=f, birth_date=date(2026, 3, 1)) for f in families)
+    birth = days_ago(275)  # an infant of about 9 months, whichever day the suite runs
+    Child.objects.bulk_create(Child(family=f, birth_date=birth) for f in families)
     return families
 
 

@@ -12,6 +12,7 @@ Environment variables:
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +28,36 @@ def env_flag(name: str, default: bool = False) -> bool:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
+
+# --- Local env file (ops) ---------------------------------------------------------------
+# `make run` writes generated secrets (SECRET_KEY …) to a git-ignored file, IMHHV_ENV_FILE
+# (default .env.local), so every later `python manage.py …` in this checkout works as the
+# README writes it. The environment wins over the file. Tests never read it: a test must not
+# depend on one checkout's local file (subprocess tests point IMHHV_ENV_FILE at their own).
+def load_env_file(path: Path) -> None:
+    """`KEY=VALUE` lines (blank lines and `#` comments skipped) into os.environ, unless set."""
+    for line in path.read_text().splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key.strip(), value.strip())
+
+
+ENV_FILE = Path(os.environ.get("IMHHV_ENV_FILE") or BASE_DIR / ".env.local")
+if "PYTEST_VERSION" not in os.environ:
+    if ENV_FILE.is_file():
+        load_env_file(ENV_FILE)
+    if (
+        not os.environ.get("SECRET_KEY")
+        and not env_flag("DEBUG")
+        and Path(sys.argv[0]).name == "manage.py"
+    ):
+        # A command run on a fresh clone before `make run`: one clear line, not a traceback.
+        sys.exit(
+            f"SECRET_KEY is not set and {ENV_FILE} does not exist. Run `make run` once (it "
+            "writes generated keys to that file), or export SECRET_KEY and AUDIT_HMAC_KEYS "
+            "(or DEBUG=1 for development)."
+        )
+# --- end of the local env file block ------------------------------------------------------
 
 DEBUG = env_flag("DEBUG")
 DEMO_MODE = env_flag("DEMO_MODE")
@@ -233,9 +264,28 @@ TIME_ZONE = "America/Detroit"
 USE_I18N = True
 USE_TZ = True
 
+# --- Static files (ops) -------------------------------------------------------------------
+# WhiteNoise serves them with DEBUG off (gunicorn in `make run` and in production), right
+# after SecurityMiddleware so the HTTPS redirect still applies. Served from STATIC_ROOT with
+# content-hashed names after `collectstatic` (run by `make run`); DEBUG and tests read the
+# source folders directly, so neither needs a collectstatic first.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# --- end of the static files block ----------------------------------------------------------
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -7,6 +7,11 @@ published fidelity study), about 10% of notes are signed late, the newest few ar
 signed yet, some families have a paused plan, and a few families drift into
 disengagement (no completed home visit in their last 4-6 weeks). Every note is
 obviously synthetic. No audit events: seeding is not user activity.
+
+Nothing documented lies in the future, whatever the hour the seed runs at: a visit of the
+history that would end after now (later today) stays a scheduled visit, not yet documented,
+and each active family also has one scheduled visit next week. Draws from the random
+generator do not depend on the hour, so the rest of the history is the same all day.
 """
 
 import random
@@ -119,6 +124,13 @@ def seed_visits(*, rng_seed: int = 2026, weeks: int = 52) -> int:
                     continue
                 recent = end is None and (today - day).days < 7 * disengaged_weeks
                 begin = timezone.make_aware(datetime.combine(day, time(family_rng.randint(9, 16))))
+                not_yet = Visit(
+                    family=family,
+                    visitor_id=visitor,
+                    catalogue=catalogue,
+                    scheduled_at=begin,
+                    created_by_id=visitor,
+                )
                 if recent or family_rng.random() > engagement:
                     outcome = family_rng.choice(
                         [
@@ -129,6 +141,9 @@ def seed_visits(*, rng_seed: int = 2026, weeks: int = 52) -> int:
                             "rescheduled",
                         ]
                     )
+                    if begin > now:  # later today: has not happened yet
+                        visits.append(not_yet)
+                        continue
                     visits.append(
                         Visit(
                             family=family,
@@ -160,7 +175,9 @@ def seed_visits(*, rng_seed: int = 2026, weeks: int = 52) -> int:
                     else family_rng.choice((0, 0, 1))
                 )
                 signed = begin + timedelta(days=delay, hours=3)
-                unsigned = (today - day).days < 3 and family_rng.random() < 0.5
+                # The last 5 days always hold weekdays before today, so some recent notes
+                # wait for a signature at any hour and on any day of the week.
+                unsigned = (today - day).days < 5 and family_rng.random() < 0.5
                 visit = Visit(
                     family=family,
                     visitor_id=visitor,
@@ -179,13 +196,12 @@ def seed_visits(*, rng_seed: int = 2026, weeks: int = 52) -> int:
                     signed_by_id=None if unsigned or signed > now else visitor,
                     created_by_id=visitor,
                 )
+                chosen = sorted(set(family_rng.choices(codes, weights, k=family_rng.randint(2, 4))))
+                if visit.ended_at > now:  # would end later today: still only scheduled
+                    visits.append(not_yet)
+                    continue
                 visits.append(visit)
-                picks.append(
-                    (
-                        visit,
-                        sorted(set(family_rng.choices(codes, weights, k=family_rng.randint(2, 4)))),
-                    )
-                )
+                picks.append((visit, chosen))
         if family.home_visitor_id and any(end is None for _, end in episodes[family.pk]):
             nxt = today + timedelta(days=7 - today.weekday() + family_rng.randint(0, 4))
             visits.append(

@@ -49,11 +49,20 @@ def seeded(db, settings):
     call_command("seed_demo", stdout=StringIO())
 
 
-def test_refuses_without_debug_unless_forced(db, settings):
+def test_refuses_without_demo_mode_or_debug_unless_forced(db, settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="DEMO_MODE=1"):
         call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", "--force", stdout=StringIO())
+    assert Agency.objects.count() >= 4
+
+
+def test_demo_mode_seeds_with_debug_off(db, settings):
+    # `make run` serves the demo with DEBUG off: demo mode is not debug mode.
+    settings.DEBUG = False
+    settings.DEMO_MODE = True
+    call_command("seed_demo", "--families-per-visitor", "1", "1", stdout=StringIO())
     assert Agency.objects.count() >= 4
 
 

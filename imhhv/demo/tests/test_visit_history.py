@@ -1,9 +1,12 @@
 """The demo's year of visits has the patterns the fidelity pages should show."""
 
 from collections import Counter
+from datetime import datetime, time, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -32,7 +35,31 @@ def test_visits_fall_inside_enrollment_and_not_in_the_future(seeded):
         day = timezone.localtime(started or scheduled).date()
         assert any(s <= day and (e is None or day <= e) for s, e in episodes[family_id])
         assert (started or scheduled) <= now
+    assert not Visit.objects.filter(ended_at__gt=now).exists()
     assert Visit.objects.filter(outcome="scheduled", scheduled_at__gt=now).exists()
+
+
+@pytest.mark.parametrize("hour", [6, 12])
+def test_nothing_is_documented_after_now_at_any_hour(db, settings, catalogue, hour):
+    """Seeded on a Wednesday morning or at noon, today's visits not yet over stay scheduled
+    (before the fix they were completed and signed hours ahead of the clock)."""
+    today = timezone.localdate()
+    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 + 7)
+    moment = datetime.combine(wednesday, time(hour, 30), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    settings.DEBUG = True
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", "--families-per-visitor", "3", "3", stdout=StringIO())
+        now = timezone.now()
+        documented = Visit.objects.exclude(outcome="scheduled")
+        assert documented.filter(outcome="completed", scheduled_at__date=wednesday - timedelta(1))
+        assert not documented.filter(scheduled_at__gt=now).exists()
+        assert not Visit.objects.filter(ended_at__gt=now).exists()
+        assert not Visit.objects.filter(documented_at__gt=now).exists()
+        assert not Visit.objects.filter(signed_at__gt=now).exists()
+        later_today = Visit.objects.filter(
+            outcome="scheduled", scheduled_at__gt=now, scheduled_at__date=wednesday
+        )
+        assert later_today.exists()
 
 
 def test_patterns(seeded):

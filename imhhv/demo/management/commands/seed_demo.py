@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imhhv.agencies.models import Agency
 from imhhv.demo.data import seed
-from imhhv.demo.visit_history import seed_visits
+from imhhv.demo.data.visits import seed_visits
 
 
 class Command(BaseCommand):
@@ -15,17 +15,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+        parser.add_argument(
+            "--force", action="store_true", help="run even when DEMO_MODE and DEBUG are off"
+        )
         parser.add_argument("--if-empty", action="store_true", help="do nothing if agencies exist")
         parser.add_argument(
             "--families-per-visitor", type=int, nargs=2, default=[12, 15], metavar=("LOW", "HIGH")
         )
 
     def handle(self, *args, **options):
-        if not settings.DEBUG and not options["force"]:
+        # Demo mode is not debug mode: `make run` seeds with DEMO_MODE=1 and DEBUG off.
+        if not (settings.DEBUG or settings.DEMO_MODE) and not options["force"]:
             raise CommandError(
-                "seed_demo writes synthetic data; it refuses to run with DEBUG off. "
-                "Use --force if you really mean it."
+                "seed_demo writes synthetic data; it runs only with DEMO_MODE=1 (as `make run` "
+                "sets it) or DEBUG=1. Use --force if you really mean it."
             )
         if Agency.objects.exists():
             if options["if_empty"]:

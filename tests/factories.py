@@ -1,0 +1,128 @@
+"""Factories for the people and places every test needs: the cast of the root conftest is
+built from these, and a test that needs one more family or home visitor makes it the same way.
+
+Dates are relative to the (possibly frozen) clock at the moment the row is built, never
+fixed calendar dates that age out: an "infant" stays an infant whichever day the suite runs.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from imhhv.accounts.models import Membership, User
+from imhhv.agencies.models import Agency, State, Team
+from imhhv.core.roles import Role
+from imhhv.families.models import Assignment, Child, Enrollment, Family
+
+# How long ago, relative to today, the cast's records start and its children were born.
+EPISODE_DAYS = 365
+INFANT_AGE_DAYS = 320  # about 10.5 months: an infant born after the (prenatal) enrollment
+
+
+def days_ago(days: int) -> date:
+    return timezone.localdate() - timedelta(days=days)
+
+
+class StateFactory(DjangoModelFactory):
+    class Meta:
+        model = State
+        django_get_or_create = ("code",)
+
+    name = "Michigan"
+    code = "MI"
+
+
+class AgencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    state = factory.SubFactory(StateFactory)
+    name = factory.Sequence(lambda n: f"Test Agency {n} CMH")
+    county = "Washtenaw"
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"T{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    """A user; pass `password=<hash>` (hash once per session: Argon2 is slow on purpose)."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.SelfAttribute("username")
+    password = "!"  # unusable until a hash is given
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.HOME_VISITOR
+    agency = None
+    team = None
+    fte = Decimal("1.00")
+    start_date = factory.LazyFunction(lambda: days_ago(EPISODE_DAYS))
+    end_date = None
+
+
+class FamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    agency = factory.SubFactory(AgencyFactory)
+    home_visitor = None
+    display_name = factory.Sequence(lambda n: f"Test Family {n}")
+
+
+class ChildFactory(DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    family = factory.SubFactory(FamilyFactory)
+    first_name = "Test Child"
+    birth_date = factory.LazyFunction(lambda: days_ago(INFANT_AGE_DAYS))
+
+
+class EnrollmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    family = factory.SubFactory(FamilyFactory)
+    enrolled_on = factory.LazyFunction(lambda: days_ago(EPISODE_DAYS))
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    family = factory.SubFactory(FamilyFactory)
+    home_visitor = factory.SelfAttribute("family.home_visitor")
+    start_date = factory.LazyFunction(lambda: days_ago(EPISODE_DAYS))
+
+
+class FamilyInCareFactory(FamilyFactory):
+    """A family in care: one infant, an open episode since `enrolled_on` (default a year
+    ago) and an assignment to its home visitor from that day."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def enrolled_on(family, create, extracted, **kwargs):
+        start = extracted or days_ago(EPISODE_DAYS)
+        ChildFactory(family=family)
+        EnrollmentFactory(family=family, enrolled_on=start)
+        if family.home_visitor is not None:
+            AssignmentFactory(family=family, home_visitor=family.home_visitor, start_date=start)

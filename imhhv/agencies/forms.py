@@ -1,8 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from imhhv.agencies.models import ProgramPolicy
 from imhhv.core.waitlist import PRIORITY_CRITERIA, parse_priority
+from imhhv.reference.models import ProgramPolicy
 
 
 class PolicyForm(forms.ModelForm):

@@ -1,20 +1,9 @@
-"""The program policy in effect on a day (defaults when none was ever recorded)."""
+"""Moved: the program policy lives in `imhhv.reference.policy` (issue 7).
 
-from datetime import date
+A thin re-export so callers keep working while their owners change the import to
+`from imhhv.reference.policy import policy_on, waitlist_priority`; then this file goes.
+"""
 
-from django.utils import timezone
+from imhhv.reference.policy import policy_on, waitlist_priority
 
-from imhhv.agencies.models import ProgramPolicy
-from imhhv.core.waitlist import parse_priority
-
-
-def policy_on(day: date | None = None) -> ProgramPolicy:
-    day = day or timezone.localdate()
-    found = (
-        ProgramPolicy.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
-    )
-    return found or ProgramPolicy(effective_from=date(2000, 1, 1))
-
-
-def waitlist_priority(policy: ProgramPolicy) -> tuple[str, ...]:
-    return parse_priority(policy.waitlist_priority)
+__all__ = ["policy_on", "waitlist_priority"]

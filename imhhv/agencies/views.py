@@ -9,14 +9,11 @@ from django.utils import timezone
 
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
-from imhhv.agencies import services
 from imhhv.agencies.forms import HolidayForm, PolicyForm, RiskFactorForm
-from imhhv.agencies.models import ProgramPolicy
-from imhhv.agencies.policy import policy_on
-from imhhv.families.models import RiskFactor
-from imhhv.reference import services as reference
+from imhhv.reference import services
 from imhhv.reference.holidays import calendar_between
-from imhhv.reference.models import StateHoliday
+from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
+from imhhv.reference.policy import policy_on
 
 
 @policy(capability("manage_policy"))
@@ -53,14 +50,14 @@ def program_settings(request: HttpRequest) -> HttpResponse:
         return redirect("agencies:settings")
     if action == "holiday" and holiday_form.is_valid():
         added = attempt(
-            holiday_form, reference.add_state_holiday, **holiday_form.cleaned_data, by=request.user
+            holiday_form, services.add_state_holiday, **holiday_form.cleaned_data, by=request.user
         )
         if added is not None:
             messages.success(request, f"{added.name} added: notes are not due that day.")
             return redirect("agencies:settings")
     if action == "remove_holiday":
         holiday = get_object_or_404(StateHoliday, pk=_id(request.POST.get("holiday")))
-        reference.remove_state_holiday(holiday=holiday, by=request.user)
+        services.remove_state_holiday(holiday=holiday, by=request.user)
         messages.success(request, f"{holiday.name} removed.")
         return redirect("agencies:settings")
     return render(

@@ -1,13 +1,74 @@
-"""Changes to statewide reference data, each audited in the same transaction."""
+"""Changes to statewide reference data (policy versions, risk factors, holidays).
+
+Each is one keyword-only function, atomic, writing its audit event in the same
+transaction. Refusals about a value are `ValidationError`s keyed by field, which the
+settings page shows on its form (`imhhv.accounts.pages.attempt`).
+"""
 
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from imhhv.audit.services import record
+from imhhv.audit.services import diff, record
 from imhhv.core.calendar import SATURDAY, federal_holidays
-from imhhv.reference.models import StateHoliday
+from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
+from imhhv.reference.policy import policy_on
+
+POLICY_FIELDS = (
+    "age_limit_months",
+    "caseload_cap_per_fte",
+    "transition_planning_months",
+    "waitlist_priority",
+)
+
+
+@transaction.atomic
+def publish_policy(*, policy: ProgramPolicy, by) -> ProgramPolicy:
+    """Add a policy version; the one in effect before that day stays for the record.
+
+    Publishing again for the same day replaces that day's version (a correction before it
+    takes effect); the audit event keeps the values it replaced.
+    """
+    before = policy_on(policy.effective_from)
+    ProgramPolicy.objects.filter(effective_from=policy.effective_from).delete()
+    policy.created_by = by
+    policy.full_clean()
+    policy.save()
+    record(
+        action="policy.publish",
+        user=by,
+        target=policy,
+        details={"effective_from": policy.effective_from.isoformat()},
+        changes=diff(
+            {f: getattr(before, f) for f in POLICY_FIELDS},
+            {f: getattr(policy, f) for f in POLICY_FIELDS},
+        ),
+    )
+    return policy
+
+
+@transaction.atomic
+def add_risk_factor(*, code: str, label: str, applies_to: str, by) -> RiskFactor:
+    """Extend the reference list; new factors sort after the starter list."""
+    if RiskFactor.objects.filter(code=code).exists():
+        raise ValidationError({"code": ["That code exists already."]})
+    factor = RiskFactor(code=code, label=label, applies_to=applies_to, sort_order=500)
+    factor.full_clean()
+    factor.save()
+    record(action="riskfactor.add", user=by, target=factor, details={"code": code})
+    return factor
+
+
+@transaction.atomic
+def set_risk_factor_active(*, factor: RiskFactor, active: bool, by) -> RiskFactor:
+    """Retire or restore a factor: retired ones stay on old referrals, not on new forms."""
+    factor.active = active
+    factor.save(update_fields=["active"])
+    record(
+        action="riskfactor.active", user=by, target=factor, changes={"active": [not active, active]}
+    )
+    return factor
 
 
 @transaction.atomic

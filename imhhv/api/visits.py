@@ -1,38 +1,39 @@
-"""Visits: list, create, detail, update (unsigned), sign, amend (signed); the catalogue.
+"""Visits: list, create, detail, update (unsigned), sign, amend (signed); the visit plan;
+the catalogue (read, and publish a new version).
 
-Scoped through imhhv.visits.access like the pages; writes through imhhv.visits.services,
-which audit them. Only the visit's own home visitor writes it (others: 403; other
-agencies: 404). A signed visit is changed only by amendment (PATCH answers 409).
+Adapters only: input serializers check shape, then the same access function, query or
+service as the page runs (`imhhv.visits.access`, `queries`, `services`); refusals
+(`imhhv.visits.errors`, ValidationError) are mapped once by `imhhv.api.common`'s handler
+(409 with a code, 400 with field errors). Only the visit's own home visitor writes it
+(others: 403; other agencies: 404). A signed visit changes only by amendment (PATCH: 409
+`signed`); a discharged family's visits are read-only (409 `discharged`).
+
+Two endpoints here are not in `imhhv/api/urls.py` yet: `urlpatterns` below lists them
+for the URL configuration to include (`*visits.urlpatterns`).
 """
 
-from django.core.exceptions import ValidationError
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from imhhv.accounts.policies import SIGNED_IN, capability
-from imhhv.api.common import (
-    BAD_INPUT,
-    FORBIDDEN,
-    NOT_FOUND,
-    PolicyAPIView,
-    bad_input,
-    conflict,
-    validated,
-)
+from imhhv.api.common import BAD_INPUT, FORBIDDEN, NOT_FOUND, PolicyAPIView, validated
 from imhhv.api.permissions import PolicyPermission
 from imhhv.audit.services import record
-from imhhv.families.access import (
-    get_family_for_user,
-)
-from imhhv.families.services import StaleEdit
+from imhhv.families.access import get_family_for_user
 from imhhv.visits import services as visit_services
 from imhhv.visits.access import get_visit_for_user, visits_visible_to
-from imhhv.visits.models import Visit
+from imhhv.visits.models import Strategy, Visit, VisitPlan
+from imhhv.visits.queries import visit_plan_for
 
-STALE = "Someone else changed this visit after you read it; read it again, then retry."
+MAX_ID = 2**31 - 1
+CONFLICT = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="{detail, code}: stale (version), signed, discharged, not_documented …",
+)
 
 
 class VisitWriteSerializer(serializers.Serializer):
@@ -124,6 +125,16 @@ class VisitSerializer(serializers.ModelSerializer):
         ]
 
 
+class VisitListQuery(serializers.Serializer):
+    """?family=&visitor=&start=&end=: ids are positive 32-bit numbers (a 20-digit id is a
+    400, not a database overflow), dates YYYY-MM-DD."""
+
+    family = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    visitor = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+
 def _with_children(visits):
     return visits.select_related("catalogue").prefetch_related(
         "components",
@@ -132,6 +143,11 @@ def _with_children(visits):
         "caregivers_present",
         "children_present",
     )
+
+
+def _visit_out(user, pk: int) -> dict:
+    """The visit as written, read back through the caller's scope."""
+    return VisitSerializer(_with_children(visits_visible_to(user)).get(pk=pk)).data
 
 
 def _service_args(data: dict) -> dict:
@@ -153,25 +169,22 @@ class VisitListView(GenericAPIView):
     serializer_class = VisitSerializer
 
     @extend_schema(
-        operation_id="visits_list", responses={200: VisitSerializer(many=True), 403: FORBIDDEN}
+        operation_id="visits_list",
+        parameters=[VisitListQuery],
+        responses={200: VisitSerializer(many=True), 400: BAD_INPUT, 403: FORBIDDEN},
     )
     def get(self, request):
+        query = validated(VisitListQuery, request.query_params)
         visits = visits_visible_to(request.user)
-        params = request.query_params
-        try:
-            if params.get("family"):
-                visits = visits.filter(family_id=int(params["family"]))
-            if params.get("visitor"):
-                visits = visits.filter(visitor_id=int(params["visitor"]))
-            if params.get("start"):
-                visits = visits.filter(scheduled_at__date__gte=params["start"])
-            if params.get("end"):
-                visits = visits.filter(scheduled_at__date__lte=params["end"])
-            page = self.paginate_queryset(_with_children(visits).order_by("-scheduled_at", "-pk"))
-        except (ValueError, ValidationError):
-            return Response(
-                {"detail": "family and visitor are ids; start and end are YYYY-MM-DD."}, status=400
-            )
+        if "family" in query:
+            visits = visits.filter(family_id=query["family"])
+        if "visitor" in query:
+            visits = visits.filter(visitor_id=query["visitor"])
+        if "start" in query:
+            visits = visits.filter(scheduled_at__date__gte=query["start"])
+        if "end" in query:
+            visits = visits.filter(scheduled_at__date__lte=query["end"])
+        page = self.paginate_queryset(_with_children(visits).order_by("-scheduled_at", "-pk"))
         record(
             action="visit.list",
             object_type="visit",
@@ -182,7 +195,13 @@ class VisitListView(GenericAPIView):
     @extend_schema(
         operation_id="visits_create",
         request=VisitCreateSerializer,
-        responses={201: VisitSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={
+            201: VisitSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
     )
     def post(self, request):
         if not request.user.can("document_visits"):
@@ -193,21 +212,15 @@ class VisitListView(GenericAPIView):
         family = get_family_for_user(
             request.user, data["family"], write=True, capability="document_visits"
         )
-        try:
-            visit = visit_services.document_visit(
-                family=family,
-                visitor=request.user,
-                by=request.user,
-                components=data.get("components", []),
-                strategies=data.get("strategies", {}),
-                **_service_args(data),
-            )
-        except ValidationError as error:
-            return bad_input(error)
-        return Response(
-            VisitSerializer(_with_children(Visit.objects).get(pk=visit.pk)).data,
-            status=status.HTTP_201_CREATED,
+        visit = visit_services.document_visit(
+            family=family,
+            visitor=request.user,
+            by=request.user,
+            components=data.get("components", []),
+            strategies=data.get("strategies", {}),
+            **_service_args(data),
         )
+        return Response(_visit_out(request.user, visit.pk), status=status.HTTP_201_CREATED)
 
 
 class VisitDetailView(PolicyAPIView):
@@ -222,7 +235,7 @@ class VisitDetailView(PolicyAPIView):
         record(
             action="visit.read", target=visit, details={"family_id": visit.family_id, "via": "api"}
         )
-        return Response(VisitSerializer(_with_children(Visit.objects).get(pk=pk)).data)
+        return Response(_visit_out(request.user, pk))
 
     @extend_schema(
         operation_id="visits_update",
@@ -232,34 +245,28 @@ class VisitDetailView(PolicyAPIView):
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: OpenApiTypes.OBJECT,
+            409: CONFLICT,
         },
     )
     def patch(self, request, pk: int):
         visit = get_visit_for_user(request.user, pk, write=True)
         data = validated(VisitWriteSerializer, request.data)
-        if visit.is_signed:
-            return conflict("This note is signed: change it with POST …/amend/ and a reason.")
-        components = data.get("components", list(visit.components.values_list("code", flat=True)))
-        strategies = data.get(
-            "strategies", dict(visit.strategy_responses.values_list("strategy__code", "value"))
+        visit_services.document_visit(
+            family=visit.family,
+            visitor=visit.visitor,
+            by=request.user,
+            visit=visit,
+            components=data.get(
+                "components", list(visit.components.values_list("code", flat=True))
+            ),
+            strategies=data.get(
+                "strategies",
+                dict(visit.strategy_responses.values_list("strategy__code", "value")),
+            ),
+            expected_version=data.get("version"),
+            **_service_args(data),
         )
-        try:
-            visit_services.document_visit(
-                family=visit.family,
-                visitor=visit.visitor,
-                by=request.user,
-                visit=visit,
-                components=components,
-                strategies=strategies,
-                expected_version=data.get("version"),
-                **_service_args(data),
-            )
-        except StaleEdit:
-            return conflict(STALE)
-        except ValidationError as error:
-            return bad_input(error)
-        return Response(VisitSerializer(_with_children(Visit.objects).get(pk=pk)).data)
+        return Response(_visit_out(request.user, pk))
 
 
 class VisitSignView(PolicyAPIView):
@@ -268,15 +275,18 @@ class VisitSignView(PolicyAPIView):
     @extend_schema(
         operation_id="visits_sign",
         request=None,
-        responses={200: VisitSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: VisitSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
     )
     def post(self, request, pk: int):
         visit = get_visit_for_user(request.user, pk, write=True)
-        try:
-            visit_services.sign_visit(visit=visit, by=request.user)
-        except ValidationError as error:
-            return bad_input(error)
-        return Response(VisitSerializer(_with_children(Visit.objects).get(pk=pk)).data)
+        visit_services.sign_visit(visit=visit, by=request.user)
+        return Response(_visit_out(request.user, pk))
+
+
+class AmendmentOut(serializers.Serializer):
+    amended_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    changes = serializers.DictField()
 
 
 class VisitAmendView(PolicyAPIView):
@@ -286,38 +296,124 @@ class VisitAmendView(PolicyAPIView):
         operation_id="visits_amend",
         request=AmendSerializer,
         responses={
-            201: OpenApiTypes.OBJECT,
+            201: AmendmentOut,
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: OpenApiTypes.OBJECT,
+            409: CONFLICT,
         },
     )
     def post(self, request, pk: int):
         visit = get_visit_for_user(request.user, pk, write=True)
         data = validated(AmendSerializer, request.data)
-        try:
-            amendment = visit_services.amend_visit(
-                visit=visit,
-                by=request.user,
-                reason=data["reason"],
-                expected_version=data["version"],
-                data=_service_args(data)["data"],
-                components=data.get("components"),
-                strategies=data.get("strategies"),
-            )
-        except StaleEdit:
-            return conflict(STALE)
-        except ValidationError as error:
-            return bad_input(error)
-        return Response(
-            {
-                "amended_at": amendment.amended_at,
-                "reason": amendment.reason,
-                "changes": amendment.changes,
-            },
-            status=status.HTTP_201_CREATED,
+        amendment = visit_services.amend_visit(
+            visit=visit,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+            data=_service_args(data)["data"],
+            components=data.get("components"),
+            strategies=data.get("strategies"),
         )
+        return Response(AmendmentOut(amendment).data, status=status.HTTP_201_CREATED)
+
+
+# --- the visit plan -------------------------------------------------------------------
+
+
+class VisitPlanIn(serializers.Serializer):
+    """Shape only; `set_visit_plan` checks the rules (a pause needs an end and a reason,
+    a change starts on or after the last one, the family must be enrolled)."""
+
+    frequency = serializers.ChoiceField(choices=VisitPlan.Frequency.choices)
+    effective_from = serializers.DateField()
+    paused_until = serializers.DateField(required=False, allow_null=True, default=None)
+    pause_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, default=""
+    )
+    preferred_day = serializers.ChoiceField(
+        choices=VisitPlan.DAYS, required=False, allow_null=True, default=None
+    )
+    preferred_time = serializers.TimeField(required=False, allow_null=True, default=None)
+
+
+class VisitPlanRowOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    effective_from = serializers.DateField()
+    frequency = serializers.CharField()
+    paused_until = serializers.DateField(allow_null=True)
+    pause_reason = serializers.CharField()
+    preferred_day = serializers.IntegerField(allow_null=True)
+    preferred_time = serializers.TimeField(allow_null=True)
+
+
+class VisitPlanOut(serializers.Serializer):
+    family = serializers.IntegerField(source="family.pk")
+    current = VisitPlanRowOut(allow_null=True)
+    history = VisitPlanRowOut(many=True, help_text="Every change, newest first.")
+
+
+class VisitPlanView(PolicyAPIView):
+    """GET the plan in force today and its history; PUT a change (from a date on)."""
+
+    access_policy = capability("view_families")
+
+    @extend_schema(
+        operation_id="visit_plan_retrieve",
+        responses={200: VisitPlanOut, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request, family_id: int):
+        family = get_family_for_user(request.user, family_id)
+        return Response(VisitPlanOut(visit_plan_for(family, via="api")).data)
+
+    @extend_schema(
+        operation_id="visit_plan_update",
+        request=VisitPlanIn,
+        responses={
+            200: VisitPlanOut,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def put(self, request, family_id: int):
+        family = get_family_for_user(
+            request.user, family_id, write=True, capability="document_visits"
+        )
+        data = validated(VisitPlanIn, request.data)
+        visit_services.set_visit_plan(family=family, by=request.user, **data)
+        return Response(VisitPlanOut(visit_plan_for(family, audit=False)).data)
+
+
+# --- the catalogue --------------------------------------------------------------------
+
+
+class StrategyOut(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    response_type = serializers.CharField()
+
+
+class ComponentOut(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    order = serializers.IntegerField()
+    strategies = StrategyOut(many=True, source="strategies.all")
+
+
+class CatalogueOut(serializers.Serializer):
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    is_starter = serializers.BooleanField()
+    components = ComponentOut(many=True, source="components.all")
+
+
+def _catalogue_out(catalogue) -> dict:
+    catalogue = (
+        type(catalogue).objects.prefetch_related("components__strategies").get(pk=catalogue.pk)
+    )
+    return CatalogueOut(catalogue).data
 
 
 class CatalogueView(PolicyAPIView):
@@ -325,27 +421,47 @@ class CatalogueView(PolicyAPIView):
 
     access_policy = SIGNED_IN
 
-    @extend_schema(operation_id="catalogue_retrieve", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="catalogue_retrieve", responses={200: CatalogueOut, 404: NOT_FOUND})
     def get(self, request):
         catalogue = visit_services.current_catalogue()
         if catalogue is None:
             return Response({"detail": "No catalogue is published."}, status=404)
-        return Response(
-            {
-                "version": catalogue.version,
-                "title": catalogue.title,
-                "is_starter": catalogue.is_starter,
-                "components": [
-                    {
-                        "code": c.code,
-                        "label": c.label,
-                        "order": c.order,
-                        "strategies": [
-                            {"code": s.code, "text": s.text, "response_type": s.response_type}
-                            for s in c.strategies.all()
-                        ],
-                    }
-                    for c in catalogue.components.prefetch_related("strategies")
-                ],
-            }
+        return Response(_catalogue_out(catalogue))
+
+
+class StrategyIn(serializers.Serializer):
+    component = serializers.SlugField(max_length=40)
+    code = serializers.SlugField(max_length=60, required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=300)
+    response_type = serializers.ChoiceField(choices=Strategy.ResponseType.choices)
+
+
+class CataloguePublishIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    strategies = serializers.ListField(child=StrategyIn(), allow_empty=False, max_length=500)
+
+
+class CataloguePublishView(PolicyAPIView):
+    """POST a new version of the fidelity catalogue (the state: manage_policy), the same
+    service as the catalogue page; visits documented earlier keep their version."""
+
+    access_policy = capability("manage_policy")
+
+    @extend_schema(
+        operation_id="catalogue_publish",
+        request=CataloguePublishIn,
+        responses={201: CatalogueOut, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request):
+        data = validated(CataloguePublishIn, request.data)
+        catalogue = visit_services.publish_catalogue(
+            title=data["title"], strategies=[dict(s) for s in data["strategies"]], by=request.user
         )
+        return Response(_catalogue_out(catalogue), status=status.HTTP_201_CREATED)
+
+
+# Endpoints for `imhhv/api/urls.py` to include (`*visits.urlpatterns`).
+urlpatterns = [
+    path("families/<int:family_id>/visit-plan/", VisitPlanView.as_view(), name="visit_plan"),
+    path("catalogue/versions/", CataloguePublishView.as_view(), name="catalogue_publish"),
+]

@@ -47,6 +47,30 @@ def plan_on(family: Family, day: date) -> VisitPlan | None:
     )
 
 
+@dataclass
+class PlanView:
+    family: Family
+    current: VisitPlan | None  # in force today
+    history: list[VisitPlan]  # every change, newest first
+
+
+def visit_plan_for(family: Family, *, audit: bool = True, via: str = "") -> PlanView:
+    """The family's visit plan today and its history (page and API).
+
+    `family` comes from `get_family_for_user`. Writes the read event unless `audit` is
+    False (after a write, whose own event already covers the request).
+    """
+    today = timezone.localdate()
+    history = list(family.visit_plans.order_by("-effective_from", "-pk"))
+    current = next((p for p in history if p.effective_from <= today), None)
+    if audit:
+        details = {"view": "visit plan"}
+        if via:
+            details["via"] = via
+        record(action="family.read", target=family, details=details)
+    return PlanView(family, current, history)
+
+
 def week_bounds(day: date) -> tuple[datetime, datetime]:
     monday = week_start(day)
     start = timezone.make_aware(datetime.combine(monday, time.min))

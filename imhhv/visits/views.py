@@ -25,7 +25,7 @@ from imhhv.families.access import get_family_for_user
 from imhhv.visits import services
 from imhhv.visits.access import get_visit_for_user
 from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
-from imhhv.visits.queries import documented_late, my_week, plan_on, team_week
+from imhhv.visits.queries import documented_late, my_week, plan_on, team_week, visit_plan_for
 
 # Service field names -> the form fields that show them.
 FIELD_OF = {
@@ -207,14 +207,9 @@ def visit_plan(request: HttpRequest, family_id: int) -> HttpResponse:
         if plan is not None:
             messages.success(request, "Visit plan saved.")
             return redirect("families:detail", pk=family.pk)
-    record(action="family.read", target=family, details={"view": "visit plan"})
+    plan = visit_plan_for(family)
     return render(
         request,
         "visits/plan.html",
-        {
-            "family": family,
-            "form": form,
-            "current": current,
-            "history": family.visit_plans.all(),
-        },
+        {"family": family, "form": form, "current": plan.current, "history": plan.history},
     )

@@ -147,6 +147,8 @@ def production_env(**extra):
         SECRET_KEY="x9!" + "k" * 30 + "production-like-random-secret-value-0123456789",
         ALLOWED_HOSTS="imhhv.example.org",
         DEBUG="0",
+        # No local env file (`make run` writes one with generated keys): only what we give.
+        IMHHV_ENV_FILE=str(ROOT / "no-such-env-file-for-tests"),
     )
     env.update(extra)
     return env

@@ -12,11 +12,11 @@ from django.db.models import Count
 
 from imhhv.accounts.models import Membership
 from imhhv.agencies.models import Agency, Team
-from imhhv.agencies.policy import policy_on
 from imhhv.core.caseload import caseload_capacity
 from imhhv.core.roles import Role
 from imhhv.core.suppression import suppress_table
 from imhhv.families.models import Family, Referral
+from imhhv.reference.policy import policy_on
 
 
 def _active_counts(agency_id: int) -> dict[int, int]:
@@ -43,9 +43,10 @@ class VisitorLoad:
         return self.capacity - self.families
 
 
-def visitor_loads(*, team: Team) -> list[VisitorLoad]:
-    """Each home visitor on `team` today with their caseload against the FTE cap."""
-    cap = policy_on().caseload_cap_per_fte
+def visitor_loads(*, team: Team, cap_per_fte: int | None = None) -> list[VisitorLoad]:
+    """Each home visitor on `team` today with their caseload against the FTE cap
+    (`cap_per_fte`, by default the policy in force today)."""
+    cap = cap_per_fte or policy_on().caseload_cap_per_fte
     counts = _active_counts(team.agency_id)
     memberships = (
         Membership.objects.active()
@@ -78,9 +79,10 @@ class TeamLoad:
         return self.capacity - self.families
 
 
-def team_loads(*, agency: Agency) -> list[TeamLoad]:
-    """Per team of `agency`: home visitors, their active families, capacity."""
-    cap = policy_on().caseload_cap_per_fte
+def team_loads(*, agency: Agency, cap_per_fte: int | None = None) -> list[TeamLoad]:
+    """Per team of `agency`: home visitors, their active families, capacity (at
+    `cap_per_fte`, by default the policy in force today)."""
+    cap = cap_per_fte or policy_on().caseload_cap_per_fte
     counts = _active_counts(agency.pk)
     memberships = list(
         Membership.objects.active()

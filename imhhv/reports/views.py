@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from imhhv.accounts.policies import PUBLIC, SIGNED_IN, policy
-from imhhv.agencies.policy import policy_on
 from imhhv.audit.services import record
 from imhhv.core.caseload import caseload_capacity
 from imhhv.core.roles import Scope
 from imhhv.families.access import families_visible_to
 from imhhv.families.chart import is_expecting, youngest_age_months
+from imhhv.reference.policy import policy_on
 from imhhv.reports import queries
 
 
@@ -22,6 +22,9 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"membership": membership}
     if membership is None:
         return render(request, "reports/home_no_role.html", context)
+    # The cap of the policy in force today (DOMAIN.md: 12-15 per FTE, a state setting).
+    cap = policy_on().caseload_cap_per_fte
+    context["cap_per_fte"] = cap
     if user.scope == Scope.CASELOAD:
         today = timezone.localdate()
         families = list(families_visible_to(user).active().prefetch_related("children"))
@@ -32,13 +35,11 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         context.update(
             families=[(f, youngest_age_months(f, today), is_expecting(f)) for f in families],
-            capacity=caseload_capacity(
-                membership.fte, cap_per_fte=policy_on().caseload_cap_per_fte
-            ),
+            capacity=caseload_capacity(membership.fte, cap_per_fte=cap),
         )
         return render(request, "reports/home_visitor.html", context)
     if user.scope == Scope.TEAM:
-        loads = queries.visitor_loads(team=membership.team)
+        loads = queries.visitor_loads(team=membership.team, cap_per_fte=cap)
         context.update(
             loads=loads,
             total=sum(v.families for v in loads),
@@ -46,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         return render(request, "reports/home_supervisor.html", context)
     if user.scope == Scope.AGENCY:
-        teams = queries.team_loads(agency=membership.agency)
+        teams = queries.team_loads(agency=membership.agency, cap_per_fte=cap)
         context.update(
             teams=teams,
             total=sum(t.families for t in teams),

@@ -3,9 +3,10 @@
 from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from imhhv.agencies.models import Agency, State, Team
-from imhhv.reference.models import StateHoliday
+from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
 
 
 class StateFactory(factory.django.DjangoModelFactory):
@@ -40,3 +41,22 @@ class StateHolidayFactory(factory.django.DjangoModelFactory):
 
     day = factory.Sequence(lambda n: date(2026, 11, 27) + timedelta(days=7 * n))  # Fridays
     name = factory.Sequence(lambda n: f"State closure {n}")
+
+
+class ProgramPolicyFactory(factory.django.DjangoModelFactory):
+    """A policy version; in force from `effective_from` (default: a year ago)."""
+
+    class Meta:
+        model = ProgramPolicy
+
+    effective_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+
+
+class RiskFactorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskFactor
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"factor_{n}")
+    label = factory.Sequence(lambda n: f"Risk factor {n}")
+    applies_to = "parent"

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from conftest import add_families
-from imhhv.agencies.tests.factories import AgencyFactory
+from imhhv.agencies.tests.factories import AgencyFactory, ProgramPolicyFactory
 
 HOME = reverse("reports:home")
 
@@ -29,6 +29,19 @@ def test_agency_admin_sees_teams(cast, login):
         t.team.name: (t.home_visitors, t.families, t.capacity) for t in response.context["teams"]
     }
     assert teams == {"A1": (2, 2, 30), "A2": (1, 1, 15)}
+
+
+def test_agency_and_team_pages_use_the_cap_in_force(cast, login):
+    """Regression: the agency page said "15 families per full-time home visitor" whatever
+    the policy; it reads the cap of the policy in force today."""
+    ProgramPolicyFactory(caseload_cap_per_fte=12)
+    agency = login(cast.admin_a).get(HOME)
+    assert "at 12 families per full-time home visitor" in agency.content.decode()
+    assert {t.team.name: t.capacity for t in agency.context["teams"]} == {"A1": 24, "A2": 12}
+    team = login(cast.sup_a).get(HOME).content.decode()
+    assert "(12 families per full-time home visitor)" in team and "15 famil" not in team
+    visitor = login(cast.hv_a).get(HOME).content.decode()
+    assert "your cap at 1.00 FTE is 12" in visitor
 
 
 def test_state_admin_sees_counts_per_agency_with_small_cells_suppressed(cast, login):

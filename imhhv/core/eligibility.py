@@ -9,6 +9,15 @@ A family is eligible when three things hold on the screening date:
 
 The screening returns every reason, met or not, so a supervisor can see why a family was
 (or was not) found eligible without redoing the arithmetic.
+
+"Pregnant under 21" is derived, not only ticked: when the referral records a pregnancy and
+the pregnant caregiver's birth date makes them under 21 on the screening date, the risk
+factor counts even if nobody ticked it, with a reason saying it was derived. Which
+caregiver is pregnant is not recorded, so the caller passes the primary (first-listed)
+caregiver's birth date, the person intake writes down first. When the ticked factors
+contradict the dates (ticked, but that caregiver is 21 or older, or no pregnancy is
+recorded), the tick still counts (the person at intake may know what the dates do not,
+e.g. a birth date typed wrong), and the screening carries a warning to check it.
 """
 
 from collections.abc import Collection, Mapping, Sequence
@@ -48,10 +57,15 @@ MEDICAID_STATUS_LABELS = {
 DEFAULT_AGE_LIMIT_MONTHS = 36
 
 
+YOUNG_PARENT = "young_parent"
+YOUNG_PARENT_AGE_YEARS = 21
+
+
 @dataclass(frozen=True)
 class Screening:
     eligible: bool
     reasons: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def screen(
@@ -64,6 +78,7 @@ def screen(
     other_funding: str = "",
     age_limit_months: int = DEFAULT_AGE_LIMIT_MONTHS,
     known_risk_factors: Collection[str] | None = None,
+    pregnant_caregiver_birth_date: date | None = None,
 ) -> Screening:
     """Screen a family for enrollment; see the module docstring for the rule.
 
@@ -77,13 +92,56 @@ def screen(
         raise ValueError(f"unknown Medicaid status: {medicaid_status!r}")
     known = RISK_FACTOR_LABELS if known_risk_factors is None else known_risk_factors
     codes = _checked_risk_codes(risk_factors, known)
+    derived, young_reasons, warnings = _young_parent(
+        screening_date, pregnant, pregnant_caregiver_birth_date, ticked=YOUNG_PARENT in codes
+    )
+    if derived:
+        codes = _checked_risk_codes([*codes, YOUNG_PARENT], [*known, YOUNG_PARENT])
 
     served, served_reasons = _who_is_served(
         screening_date, pregnant, child_birth_dates, age_limit_months
     )
     funded, funding_reasons = _funding(medicaid_status, other_funding)
-    reasons = (*served_reasons, _risk_reason(codes, known), *funding_reasons)
-    return Screening(eligible=served and bool(codes) and funded, reasons=reasons)
+    reasons = (*served_reasons, _risk_reason(codes, known), *young_reasons, *funding_reasons)
+    return Screening(
+        eligible=served and bool(codes) and funded, reasons=reasons, warnings=tuple(warnings)
+    )
+
+
+def age_in_years(birth: date, on: date) -> int:
+    """Completed years on `on` (a 29 February birthday is reached on 28 February)."""
+    return age_in_months(birth, on) // 12
+
+
+def _young_parent(
+    screening_date: date, pregnant: bool, birth: date | None, *, ticked: bool
+) -> tuple[bool, list[str], list[str]]:
+    """(derive the factor?, reasons, warnings) for "pregnant under 21" from the dates."""
+    label = RISK_FACTOR_LABELS[YOUNG_PARENT]
+    if birth is None or birth > screening_date:
+        if ticked and not pregnant:
+            return False, [], [f"'{label}' is ticked, but no pregnancy is recorded."]
+        return False, [], []
+    years = age_in_years(birth, screening_date)
+    young = years < YOUNG_PARENT_AGE_YEARS
+    if pregnant and young and not ticked:
+        return (
+            True,
+            [
+                f"{label}: derived from the pregnant caregiver's birth date "
+                f"({years} years old on the screening date)."
+            ],
+            [],
+        )
+    warnings = []
+    if ticked and not pregnant:
+        warnings.append(f"'{label}' is ticked, but no pregnancy is recorded.")
+    elif ticked and not young:
+        warnings.append(
+            f"'{label}' is ticked, but the pregnant caregiver is {years} years old on the "
+            "screening date: check the birth date or the risk factors."
+        )
+    return False, [], warnings
 
 
 def _checked_risk_codes(risk_factors: Collection[str], known: Collection[str]) -> list[str]:

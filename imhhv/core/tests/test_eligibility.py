@@ -197,3 +197,80 @@ def test_adding_a_risk_factor_never_makes_a_family_ineligible(f, extra):
     before = screen(**f)
     after = screen(**{**f, "risk_factors": f["risk_factors"] | {extra}})
     assert after.eligible or not before.eligible
+
+
+# --- "pregnant under 21" derived from the pregnant caregiver's birth date ----------------
+#
+# Finding (issue 7): a pregnant 17-year-old without the box ticked screened ineligible.
+
+
+def pregnant_family(birth, **overrides):
+    fields = {"pregnant": True, "child_birth_dates": [], "risk_factors": []}
+    return family(**{**fields, "pregnant_caregiver_birth_date": birth, **overrides})
+
+
+def test_a_pregnant_17_year_old_without_the_box_ticked_is_eligible_with_the_reason():
+    result = screen(**pregnant_family(date(2009, 5, 1)))  # 17 on 1 November 2026
+    assert result.eligible
+    assert "Risk factors: 1 (Pregnant under 21)." in result.reasons
+    assert (
+        "Pregnant under 21: derived from the pregnant caregiver's birth date "
+        "(17 years old on the screening date)." in result.reasons
+    )
+    assert result.warnings == ()
+
+
+def test_the_day_before_the_21st_birthday_is_under_21_and_on_it_is_not():
+    assert screen(**pregnant_family(date(2005, 11, 2))).eligible
+    on_birthday = screen(**pregnant_family(date(2005, 11, 1)))
+    assert not on_birthday.eligible
+    assert "No risk factor recorded." in on_birthday.reasons
+
+
+def test_no_derivation_without_a_pregnancy_or_a_birth_date():
+    assert not screen(**pregnant_family(None)).eligible
+    young_not_pregnant = family(risk_factors=[], pregnant_caregiver_birth_date=date(2009, 5, 1))
+    assert not screen(**young_not_pregnant).eligible
+
+
+def test_ticked_but_the_pregnant_caregiver_is_25_warns_and_still_counts():
+    result = screen(**pregnant_family(date(2001, 6, 1), risk_factors=["young_parent"]))
+    assert result.eligible
+    assert result.warnings == (
+        "'Pregnant under 21' is ticked, but the pregnant caregiver is 25 years old on the "
+        "screening date: check the birth date or the risk factors.",
+    )
+
+
+def test_ticked_without_a_pregnancy_warns():
+    result = screen(**family(risk_factors=["young_parent"]))
+    assert result.warnings == ("'Pregnant under 21' is ticked, but no pregnancy is recorded.",)
+
+
+def test_ticked_and_young_is_neither_derived_twice_nor_warned():
+    result = screen(**pregnant_family(date(2009, 5, 1), risk_factors=["young_parent"]))
+    assert result.eligible and result.warnings == ()
+    assert "Risk factors: 1 (Pregnant under 21)." in result.reasons
+    assert not any("derived" in reason for reason in result.reasons)
+
+
+@given(
+    birth=st.dates(min_value=date(1960, 1, 1), max_value=TODAY),
+    pregnant=st.booleans(),
+    ticked=st.booleans(),
+)
+def test_young_parent_counts_exactly_when_ticked_or_pregnant_and_under_21(birth, pregnant, ticked):
+    result = screen(
+        **family(
+            pregnant=pregnant,
+            child_birth_dates=[],
+            risk_factors=["young_parent"] if ticked else [],
+            pregnant_caregiver_birth_date=birth,
+        )
+    )
+    under_21 = add_months(birth, 12 * 21) > TODAY
+    counts = ticked or (pregnant and under_21)
+    assert result.eligible == (pregnant and counts)
+    assert ("Risk factors: 1 (Pregnant under 21)." in result.reasons) == counts
+    contradicted = ticked and (not pregnant or not under_21)
+    assert bool(result.warnings) == contradicted

@@ -208,15 +208,24 @@ def find_possible_duplicates(
     return Duplicates(referrals=list(referrals[:20]), families=list(families[:20]))
 
 
+CHECK = "Check: "  # marks a warning among a screening's stored reasons
+
+
 @transaction.atomic
 def screen_referral(*, referral: Referral, by: User, on: date | None = None) -> Screening:
-    """Apply the eligibility rule with the policy of the screening day; keep every reason."""
+    """Apply the eligibility rule with the policy of the screening day; keep every reason.
+
+    The primary (first-listed) caregiver is taken as the pregnant person, so "pregnant
+    under 21" is derived from their birth date (imhhv.core.eligibility); contradictions
+    between the ticked factors and the dates come back as `warnings`.
+    """
     on = on or timezone.localdate()
     if referral.status in (Referral.Status.ENROLLED, Referral.Status.CLOSED):
         raise ValidationError(
             "This referral is already enrolled or closed; it cannot be screened again."
         )
     policy = policy_on(on)
+    primary = referral.caregivers.order_by("pk").first()
     result = screen(
         screening_date=on,
         pregnant=referral.pregnant,
@@ -226,11 +235,13 @@ def screen_referral(*, referral: Referral, by: User, on: date | None = None) -> 
         medicaid_status=referral.medicaid_status,
         other_funding=referral.other_funding,
         age_limit_months=policy.age_limit_months,
+        pregnant_caregiver_birth_date=primary.birth_date if primary else None,
     )
     before = {"status": referral.status, "screen_eligible": referral.screen_eligible}
     referral.screened_on = on
     referral.screen_eligible = result.eligible
-    referral.screen_reasons = list(result.reasons)
+    # Warnings are kept with the reasons (marked), so the referral page shows them later.
+    referral.screen_reasons = [*result.reasons, *(f"{CHECK}{w}" for w in result.warnings)]
     referral.override_reason = ""
     referral.override_by = None
     referral.status = Referral.Status.ELIGIBLE if result.eligible else Referral.Status.INELIGIBLE

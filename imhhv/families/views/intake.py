@@ -104,6 +104,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, "Eligible." if done.eligible else "Not eligible: see the reasons."
                 )
+                for warning in done.warnings:
+                    messages.warning(request, warning)
         elif action == "override":
             if not request.user.can("supervise"):
                 record(

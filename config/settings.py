@@ -192,7 +192,9 @@ AXES_CLIENT_IP_CALLABLE = "imhhv.audit.middleware.client_ip_for_axes"
 # from one address within the window lock that address for every username until the
 # failures age out (imhhv/accounts/throttling.py). Same neutral message and 429, audited.
 SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20"))
-SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=int(os.environ.get("SIGN_IN_ADDRESS_WINDOW_MINUTES", "15")))
+SIGN_IN_ADDRESS_WINDOW = timedelta(
+    minutes=int(os.environ.get("SIGN_IN_ADDRESS_WINDOW_MINUTES", "15"))
+)
 
 # Cache: DRF's API throttles count requests here. Local memory by default (per process,
 # so with N worker processes a limit is N times looser); set CACHE_BACKEND and

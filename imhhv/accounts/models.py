@@ -1,4 +1,5 @@
-"""Users, their memberships (role, agency, team, FTE, dates) and their login sessions."""
+"""Users, their memberships (role, agency, team, FTE, dates), login sessions, proposals
+of PHI-reading roles waiting for the agency, and failed sign-ins per address."""
 
 from datetime import date
 from decimal import Decimal
@@ -131,3 +132,86 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of user {self.user_id}"
+
+
+class MembershipProposal(models.Model):
+    """A PHI-reading role the state office proposed, waiting for the agency to confirm.
+
+    Two-person rule (issue 7): an account that reads family records is created or elevated
+    only by the agency's own administrator. When someone else with statewide reach (the
+    state administrator) asks for one, the request waits here; the person has no
+    membership from it until an administrator of that agency confirms on the proposals
+    page. Confirmed, declined and withdrawn proposals stay as history.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the agency"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="membership_proposals")
+    role = models.CharField(max_length=20, choices=Membership.ROLE_CHOICES)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="membership_proposals"
+    )
+    team = models.ForeignKey(
+        "agencies.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fte = models.DecimalField("FTE", max_digits=3, decimal_places=2, default=Decimal("1.00"))
+    start_date = models.DateField()
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="one_pending_proposal_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(fte__gt=0) & Q(fte__lte=1), name="proposal_fte_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk}: {self.role} for user {self.user_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    def get_role_display_name(self) -> str:
+        return Role(self.role).label
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in from a source address, for the per-address limit.
+
+    django-axes limits failures per username and address; this table limits them per
+    address across usernames (password spraying), see `imhhv/accounts/throttling.py`. It
+    lives in the database, not a per-process cache, so every app server behind the load
+    balancer counts the same failures. Rows older than the window are deleted as new
+    ones arrive. A successful sign-in does not clear them (one valid account must not
+    reset an address's count).
+    """
+
+    source_ip = models.GenericIPAddressField()
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["source_ip", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.occurred_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,8 @@
-"""Forms for staff management: a new account, a membership change, deactivation."""
+"""Forms for staff management: a new account, a membership change, deactivation.
+
+Forms check shape (a team of the chosen agency, a team for team roles); who may give which
+role, and whether it needs the agency's confirmation, is checked by the services.
+"""
 
 from decimal import Decimal
 
@@ -6,7 +10,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
-from imhhv.accounts.access import roles_grantable_by
+from imhhv.accounts.access import has_statewide_reach, roles_grantable_by
 from imhhv.accounts.models import User
 from imhhv.agencies.models import Agency, Team
 from imhhv.core.roles import Role
@@ -37,7 +41,7 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.manager = manager
         self.fields["role"].choices = [(r.value, r.label) for r in roles_grantable_by(manager)]
-        if manager.role == Role.STATE_ADMIN:
+        if has_statewide_reach(manager):
             self.fields["agency"].queryset = Agency.objects.all()
             self.fields["team"].queryset = Team.objects.select_related("agency")
             self.fields["agency"].help_text = "Leave empty for state administrators and evaluators."

@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/", staff_views.staff_new, name="new"),
     path("<int:pk>/", staff_views.staff_detail, name="detail"),
     path("<int:pk>/deactivate/", staff_views.staff_deactivate, name="deactivate"),
+    path("proposals/", staff_views.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/", staff_views.proposal_detail, name="proposal"),
 ]

@@ -1,4 +1,9 @@
-"""Staff pages for agency and state administrators: list, add, change role, deactivate."""
+"""Staff pages for agency and state administrators: list, add, change role, deactivate, and
+the proposals of PHI-reading roles the agency confirms.
+
+Each view reads its scope from `imhhv.accounts.access` and calls one service. A former
+member's page is read-only history: its form is not shown, and a write is a 403.
+"""
 
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -7,50 +12,81 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from imhhv.accounts import services
-from imhhv.accounts.access import get_staff_for_user, staff_visible_to
-from imhhv.accounts.models import Membership
+from imhhv.accounts.access import (
+    get_proposal_for_user,
+    get_staff_for_user,
+    has_statewide_reach,
+    may_decide,
+    may_manage,
+    memberships_visible_to,
+    proposals_visible_to,
+    staff_visible_to,
+)
+from imhhv.accounts.models import Membership, MembershipProposal
+from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
 from imhhv.accounts.staff_forms import MembershipForm, NewStaffForm
+
+PENDING_MESSAGE = (
+    "A role that reads family records needs the agency's confirmation: it is proposed, and "
+    "takes effect when an administrator of {agency} confirms it."
+)
 
 
 @policy(capability("manage_staff"))
 def staff_list(request: HttpRequest) -> HttpResponse:
-    current = Prefetch(
-        "memberships",
-        queryset=Membership.objects.active().select_related("agency", "team"),
-        to_attr="current_memberships",
-    )
+    user = request.user
+    current = Membership.objects.active().select_related("agency", "team")
+    if not has_statewide_reach(user):
+        # An agency sees its own membership of each person, never where they went next.
+        current = current.filter(agency_id=user.membership.agency_id)
     staff = (
-        staff_visible_to(request.user).prefetch_related(current).order_by("last_name", "username")
+        staff_visible_to(user)
+        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
+        .order_by("last_name", "username")
     )
-    return render(request, "accounts/staff_list.html", {"staff": staff})
+    pending = proposals_visible_to(user).filter(status=MembershipProposal.Status.PENDING).count()
+    return render(request, "accounts/staff_list.html", {"staff": staff, "pending": pending})
 
 
 @policy(capability("manage_staff"))
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = get_staff_for_user(request.user, pk)
-    form = MembershipForm(request.POST or None, manager=request.user)
-    if request.method == "POST":
-        staff = get_staff_for_user(request.user, pk, write=True)
-        if form.is_valid():
-            data = form.cleaned_data
-            services.change_membership(
-                user=staff,
-                role=data["role"],
-                agency=data["agency"],
-                team=data["team"],
-                fte=data["fte"],
-                start_date=data["start_date"],
-                by=request.user,
-            )
+    staff = get_staff_for_user(request.user, pk, write=request.method == "POST")
+    manageable = may_manage(request.user, staff)
+    form = MembershipForm(request.POST or None, manager=request.user) if manageable else None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = attempt(
+            form,
+            services.request_membership_change,
+            user=staff,
+            role=data["role"],
+            agency=data["agency"],
+            team=data["team"],
+            fte=data["fte"],
+            start_date=data["start_date"],
+            by=request.user,
+        )
+        if isinstance(result, MembershipProposal):
+            messages.info(request, PENDING_MESSAGE.format(agency=result.agency.name))
+            return redirect("staff:detail", pk=staff.pk)
+        if result is not None:
             messages.success(
                 request,
                 f"{staff.display_name()} now has the new role from {data['start_date']:%-d %B %Y}.",
             )
             return redirect("staff:detail", pk=staff.pk)
-    history = staff.memberships.select_related("agency", "team").order_by("-start_date", "-pk")
+    proposals = proposals_visible_to(request.user).filter(user=staff)[:10]
     return render(
-        request, "accounts/staff_detail.html", {"staff": staff, "history": history, "form": form}
+        request,
+        "accounts/staff_detail.html",
+        {
+            "staff": staff,
+            "history": memberships_visible_to(request.user, staff),
+            "form": form,
+            "manageable": manageable,
+            "proposals": proposals,
+        },
     )
 
 
@@ -59,7 +95,9 @@ def staff_new(request: HttpRequest) -> HttpResponse:
     form = NewStaffForm(request.POST or None, manager=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        staff = services.create_staff(
+        staff = attempt(
+            form,
+            services.create_staff,
             username=data["username"],
             first_name=data["first_name"],
             last_name=data["last_name"],
@@ -72,8 +110,11 @@ def staff_new(request: HttpRequest) -> HttpResponse:
             start_date=data["start_date"],
             by=request.user,
         )
-        messages.success(request, f"Account {staff.username} created.")
-        return redirect("staff:detail", pk=staff.pk)
+        if staff is not None:
+            messages.success(request, f"Account {staff.username} created.")
+            if not staff.memberships.exists():
+                messages.info(request, PENDING_MESSAGE.format(agency=data["agency"].name))
+            return redirect("staff:detail", pk=staff.pk)
     return render(request, "accounts/staff_new.html", {"form": form})
 
 
@@ -87,3 +128,43 @@ def staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{staff.display_name()} is deactivated; their sessions and tokens ended."
         )
     return redirect("staff:detail", pk=staff.pk)
+
+
+@policy(capability("manage_staff"))
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    rows = proposals_visible_to(request.user)
+    pending = rows.filter(status=MembershipProposal.Status.PENDING)
+    decided = rows.exclude(status=MembershipProposal.Status.PENDING)[:50]
+    return render(request, "accounts/proposal_list.html", {"pending": pending, "decided": decided})
+
+
+DECISIONS = {
+    "confirm": (services.confirm_proposal, "Confirmed: {name} has the role from {start}."),
+    "decline": (services.decline_proposal, "Declined: {name} gets no role from this proposal."),
+    "withdraw": (services.withdraw_proposal, "Withdrawn."),
+}
+
+
+@policy(capability("manage_staff"))
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_proposal_for_user(request.user, pk)
+    decision = DECISIONS.get(request.POST.get("action", "")) if request.method == "POST" else None
+    if decision is not None:
+        service, done = decision
+        result = service(proposal=proposal, by=request.user)
+        start = getattr(result, "start_date", proposal.start_date)
+        messages.success(
+            request, done.format(name=proposal.user.display_name(), start=f"{start:%-d %B %Y}")
+        )
+        return redirect("staff:proposal", pk=proposal.pk)
+    return render(
+        request,
+        "accounts/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "may_decide": proposal.is_pending and may_decide(request.user, proposal),
+            "may_withdraw": proposal.is_pending and has_statewide_reach(request.user),
+            "bad_action": request.method == "POST",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

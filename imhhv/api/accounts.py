@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -15,7 +16,8 @@ from imhhv.api.common import (
 )
 from imhhv.api.models import ApiToken
 from imhhv.api.permissions import PolicyPermission
-from imhhv.api.services import issue_token, revoke_token
+from imhhv.api.services import revoke_token, sign_in_for_api
+from imhhv.api.throttles import ApiUserThrottle, TokenSignInThrottle
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 
@@ -46,6 +48,8 @@ class TokenView(PolicyAPIView):
 
     access_policy = PUBLIC
     authentication_classes = []
+    # Anonymous and password-checking: strict per address, on top of the API-wide limit.
+    throttle_classes = [TokenSignInThrottle, ApiUserThrottle]
 
     def get_authenticators(self):
         # POST is anonymous; DELETE needs the token it revokes.
@@ -74,27 +78,30 @@ class TokenView(PolicyAPIView):
                 username=username, locked_out=bool(getattr(http_request, "axes_locked_out", False))
             )
             return Response({"non_field_errors": [GENERIC_LOGIN_ERROR]}, status=400)
-        otp_error = self._second_factor_error(user, data.validated_data.get("otp", ""))
+        second_factor, otp_error = self._second_factor(user, data.validated_data.get("otp", ""))
         if otp_error:
             return Response({"otp": [otp_error]}, status=400)
-        key, token = issue_token(user=user)
-        record(action="login", user=user, details={"via": "api"})
+        key, token = sign_in_for_api(user=user, second_factor=second_factor)
         return Response({"token": key, "expires_at": token.expires_at})
 
-    def _second_factor_error(self, user, otp: str) -> str | None:
+    def _second_factor(self, user, otp: str) -> tuple[str | None, str | None]:
+        """(the factor used, or None; an error for the caller, or None).
+
+        A valid code is not an event of its own: it goes into the one `login` event.
+        """
         if user_has_device(user, confirmed=True):
             if not otp:
-                return "This account uses two-factor sign-in: send the code as otp."
-            if match_token(user, otp.strip().replace(" ", "").lower()) is None:
+                return None, "This account uses two-factor sign-in: send the code as otp."
+            device = match_token(user, otp.strip().replace(" ", "").lower())
+            if device is None:
                 record(
                     action="mfa.verify", outcome=Outcome.FAILURE, user=user, details={"via": "api"}
                 )
-                return "That two-factor code is not valid."
-            record(action="mfa.verify", user=user, details={"via": "api"})
-            return None
+                return None, "That two-factor code is not valid."
+            return ("recovery code" if isinstance(device, StaticDevice) else "authenticator"), None
         if user.mfa_required and not settings.DEMO_MODE:
-            return "Set up two-factor sign-in in the web app before using the API."
-        return None
+            return None, "Set up two-factor sign-in in the web app before using the API."
+        return None, None
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):

@@ -115,3 +115,37 @@ def test_logout_ends_the_session_server_side(cast, client, new_events):
 def test_logout_needs_post(cast, login):
     client = login(cast.hv_a)
     assert client.get(reverse("accounts:logout")).status_code == 405
+
+
+def test_twenty_failures_from_one_address_lock_it_for_every_username(cast, client, new_events):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for i in range(19):
+            post_login(client, f"sprayed-{i}", "wrong-password-again")  # one try per name
+        # A valid sign-in from the address in between does not reset its count.
+        assert post_login(client, "hv_b", PASSWORD).status_code == 302
+        client.post(reverse("accounts:logout"))
+        post_login(client, "sprayed-19", "wrong-password-again")
+        locked = post_login(client, "hv_a", PASSWORD)
+        assert locked.status_code == 429
+        assert LOCKED_OUT_MESSAGE in locked.content.decode()
+        assert GENERIC_LOGIN_ERROR not in locked.content.decode()
+        event = new_events(action="login.locked_out")[-1]
+        assert event.details == {"attempted_username": "hv_a", "limit": "address"}
+        assert event.source_ip == "127.0.0.1"
+        other = client.post(
+            LOGIN, {"username": "hv_a", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+        )
+        assert other.status_code == 302
+        client.logout()
+        # Refusals while locked do not extend the lock: it lifts 15 minutes on.
+        clock.shift(timedelta(minutes=14))
+        assert post_login(client, "hv_a", PASSWORD).status_code == 429
+        clock.shift(timedelta(minutes=1, seconds=1))
+        assert post_login(client, "hv_a", PASSWORD).status_code == 302
+
+
+def test_the_address_limit_is_a_setting(cast, client, settings):
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 3
+    for i in range(3):
+        post_login(client, f"sprayed-{i}", "wrong-password-again")
+    assert post_login(client, "hv_a", PASSWORD).status_code == 429

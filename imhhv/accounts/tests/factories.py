@@ -1,0 +1,88 @@
+"""Factories for accounts: people with memberships, and proposals.
+
+    member(Role.HOME_VISITOR, team=cast.team_a)            a visitor at team A1's agency
+    member(Role.AGENCY_ADMIN, agency=cast.agency_b)        an administrator of agency B
+    MembershipProposalFactory(user=..., agency=..., proposed_by=cast.state_admin)
+
+Users get an unusable password (fast: no Argon2 per row); pass `password=` to
+`UserFactory` for one that signs in. Dates are relative to today, never fixed.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from imhhv.accounts.models import Membership, MembershipProposal, User
+from imhhv.core.roles import Role
+
+
+def _a_year_ago():
+    return timezone.localdate() - timedelta(days=365)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person{n}")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        if extracted:
+            self.set_password(extracted)
+        else:
+            self.set_unusable_password()
+        if create:
+            self.save(update_fields=["password"])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.HOME_VISITOR
+    team = None
+    agency = factory.LazyAttribute(lambda m: m.team.agency if m.team is not None else None)
+    fte = Decimal("1.00")
+    start_date = factory.LazyFunction(_a_year_ago)
+    end_date = None
+
+
+class MembershipProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MembershipProposal
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.AGENCY_ADMIN
+    team = None
+    agency = factory.LazyAttribute(lambda p: p.team.agency if p.team is not None else None)
+    fte = Decimal("1.00")
+    start_date = factory.LazyFunction(timezone.localdate)
+
+
+def member(role: Role, *, agency=None, team=None, user=None, **membership) -> User:
+    """A user holding `role` (at `team`'s agency, or `agency`) since a year ago."""
+    made = MembershipFactory(
+        role=role,
+        team=team,
+        agency=agency or (team.agency if team is not None else None),
+        **({"user": user} if user is not None else {}),
+        **membership,
+    )
+    made.user.__dict__.pop("membership", None)
+    return made.user
+
+
+def moved(user: User, *, role: Role, team=None, agency=None, days_ago: int = 30) -> User:
+    """End `user`'s current membership and start one at another team/agency `days_ago`."""
+    start = timezone.localdate() - timedelta(days=days_ago)
+    Membership.objects.filter(user=user, end_date__isnull=True).update(
+        end_date=start - timedelta(days=1)
+    )
+    return member(role, team=team, agency=agency, user=user, start_date=start)

@@ -70,18 +70,28 @@ def record(
         source_ip=getattr(request, "source_ip", None) if request is not None else None,
         details=_jsonable(payload),
     )
-    key_id, key = current_key()
-    event.key_id = key_id
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=HEAD_PK).first()
         if head is None:
             head = AuditHead.objects.create(pk=HEAD_PK, seq=0, hash=GENESIS)
         event.seq = head.seq + 1
         event.prev_hash = head.hash
-        event.hash = seal(key, key_id, event.prev_hash, event.hashed_fields())
+        seal_event(event)
         event.save()
         AuditHead.objects.filter(pk=HEAD_PK).update(seq=event.seq, hash=event.hash)
     return event
+
+
+def seal_event(event: AuditEvent) -> str:
+    """Seal `event` (seq and prev_hash already set) under the current key; returns the hash.
+
+    `record()` uses it for every event; bulk loaders (the benchmark) use it to build valid
+    chains without one transaction per event.
+    """
+    key_id, key = current_key()
+    event.key_id = key_id
+    event.hash = seal(key, key_id, event.prev_hash, event.hashed_fields())
+    return event.hash
 
 
 def diff(before: dict, after: dict) -> dict:

@@ -3,6 +3,8 @@
 import calendar
 from datetime import date, timedelta
 
+from imhhv.core.dates import not_in_future
+
 # Corrected age applies to a child born before 37 completed weeks of gestation, and only
 # until the chronological age reaches 24 months (after that the gap no longer matters
 # for developmental expectations).
@@ -96,8 +98,8 @@ def check_child_dates(
     if birth_date is None and due_date is None:
         return {"birth_date": "Give a birth date or a due date."}
     errors: dict[str, str] = {}
-    if birth_date is not None and birth_date > today:
-        errors["birth_date"] = "A birth date cannot be in the future."
+    if future := not_in_future(birth_date, today=today, what="A birth date"):
+        errors["birth_date"] = future
     if due_date is not None:
         if due_date > add_months(today, DUE_DATE_MAX_AHEAD_MONTHS):
             errors["due_date"] = "A due date cannot be more than 10 months away."

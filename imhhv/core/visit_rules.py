@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from imhhv.core.dates import is_future
+
 MAX_VISIT = timedelta(hours=6)
 
 
@@ -37,7 +39,7 @@ def check_visit(
             errors["ended_at"] = "The end must be after the start."
         elif ended_at - started_at > MAX_VISIT:
             errors["ended_at"] = "A visit longer than 6 hours is not plausible: check the times."
-    if (started_at or scheduled_at) > now:
+    if is_future(started_at or scheduled_at, today=now):
         errors["outcome"] = "A visit in the future cannot be marked completed."
     if not place:
         errors["place"] = "Say where the visit took place."

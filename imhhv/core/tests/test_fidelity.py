@@ -758,3 +758,139 @@ def test_streaks_match_a_week_by_week_count(visits, spans, today, threshold):
             assert alerts[family] == Disengagement(family, len(counted), last)
         else:
             assert family not in alerts
+
+
+# --- visits delivered / planned per the plan in force ---------------------------------
+
+from imhhv.core.fidelity import PLANNED_PER_WEEK, PlanChange, PlanHistory  # noqa: E402
+
+
+def plan(day, frequency, *, family=1, order=0):
+    return PlanChange(family, day, frequency, order)
+
+
+MARCH = (d(3, 2), d(3, 29))  # four whole weeks: Mondays 2, 9, 16, 23
+
+
+def test_every_other_week_family_seen_every_other_week_meets_its_plan():
+    # Enrolled all March, plan every other week since February; home visits on 3 and
+    # 17 March. Weekly coverage: 2 of 4 weeks = 50 %. Plan: 4 weeks x 0.5 = 2 planned,
+    # 2 delivered = 100 %.
+    visits = [visit(d(3, 3)), visit(d(3, 17))]
+    summary = summarize(
+        visits, [ENROLLED], *MARCH, today=d(3, 30), plans=[plan(d(2, 2), "every_other_week")]
+    )
+    assert summary.coverage.share == 0.5
+    assert (summary.plan.planned, summary.plan.delivered, summary.plan.share) == (2.0, 2, 1.0)
+
+
+def test_twice_weekly_counts_two_visits_a_week_and_no_more():
+    # Twice weekly: 4 weeks x 2 = 8 planned. Week of 2 March: 3 visits count 2 (capped);
+    # 9 March: 1; 16 March: 0; 23 March: 2. Delivered 5 of 8.
+    visits = [visit(d(3, 2)), visit(d(3, 4)), visit(d(3, 6)), visit(d(3, 10))]
+    visits += [visit(d(3, 23)), visit(d(3, 26))]
+    summary = summarize(
+        visits, [ENROLLED], *MARCH, today=d(3, 30), plans=[plan(d(1, 5), "twice_weekly")]
+    )
+    assert (summary.plan.planned, summary.plan.delivered) == (8.0, 5)
+    assert summary.plan.share == 5 / 8
+    assert summary.coverage.share == 0.75
+
+
+def test_a_change_applies_from_the_week_it_is_in_force_by_thursday():
+    # Weekly until a change to every other week on Thursday 12 March (in force for the
+    # week of 9 March); a further change on Friday 20 March comes too late for its week.
+    changes = [
+        plan(d(1, 5), "weekly"),
+        plan(d(3, 12), "every_other_week"),
+        plan(d(3, 20), "twice_weekly"),
+    ]
+    history = PlanHistory(changes)
+    assert [history.frequency_in_week(m) for m in (d(3, 2), d(3, 9), d(3, 16), d(3, 23))] == [
+        "weekly",
+        "every_other_week",
+        "every_other_week",
+        "twice_weekly",
+    ]
+    summary = summarize([], [ENROLLED], *MARCH, today=d(3, 30), plans=history_changes(history))
+    assert summary.plan.planned == 1 + 0.5 + 0.5 + 2
+
+
+def history_changes(history):
+    # Rebuild the changes the history was made from (for summarize's input).
+    return [plan(day, frequency) for day, frequency in zip(history._days, history._frequencies)]
+
+
+def test_a_pause_plans_nothing_and_the_plan_before_it_resumes():
+    # Every other week from February; paused 9-22 March (two whole weeks, not expected);
+    # the every-other-week plan applies again from 23 March. Planned: 0.5 + 0.5 = 1.
+    paused = span(d(1, 5), paused=[(d(3, 9), d(3, 22))])
+    plans = [plan(d(2, 2), "every_other_week"), plan(d(3, 9), "paused", order=2)]
+    summary = summarize([visit(d(3, 24))], [paused], *MARCH, today=d(3, 30), plans=plans)
+    assert summary.coverage.expected_weeks == 2
+    assert (summary.plan.planned, summary.plan.delivered, summary.plan.share) == (1.0, 1, 1.0)
+
+
+def test_without_a_plan_every_week_is_weekly_and_the_same_day_later_row_wins():
+    summary = summarize([visit(d(3, 3))], [ENROLLED], *MARCH, today=d(3, 30))
+    assert (summary.plan.planned, summary.plan.delivered) == (4.0, 1)
+    assert summary.plan.share == summary.coverage.share == 0.25
+    same_day = PlanHistory(
+        [plan(d(3, 2), "twice_weekly", order=7), plan(d(3, 2), "weekly", order=3)]
+    )
+    assert same_day.frequency_in_week(d(3, 2)) == "twice_weekly"
+    assert PlanHistory([]).planned_in_week(d(3, 2)) == 1.0
+    with pytest.raises(ValueError, match="frequency"):
+        plan(d(3, 2), "monthly")
+
+
+frequencies = st.sampled_from(sorted(PLANNED_PER_WEEK))
+
+
+@st.composite
+def plan_changes(draw):
+    return PlanChange(draw(families), draw(days), draw(frequencies), draw(st.integers(0, 1000)))
+
+
+plan_lists = st.lists(plan_changes(), max_size=6)
+
+
+@given(visit_lists, span_lists, periods(), plan_lists)
+def test_plan_share_stays_between_0_and_1_and_delivered_within_planned_rounded_up(
+    visits, spans, period, plans
+):
+    summary = summarize(visits, spans, *period, today=period[1], plans=plans)
+    p = summary.plan
+    assert p.planned >= 0 and p.delivered >= 0
+    assert (p.share is None) == (p.planned == 0)
+    assert p.share is None or 0 <= p.share <= 1
+    # Each expected week plans at most 2 and delivers at most ceil(planned).
+    assert p.planned <= 2 * summary.coverage.expected_weeks
+    assert p.delivered <= 2 * summary.coverage.expected_weeks
+
+
+@given(visit_lists, span_lists, periods())
+def test_all_weekly_plans_give_the_weekly_share(visits, spans, period):
+    weekly = [PlanChange(f, FIRST - timedelta(days=30), "weekly") for f in range(1, 5)]
+    summary = summarize(visits, spans, *period, today=period[1], plans=weekly)
+    assert summary.plan.planned == summary.coverage.expected_weeks
+    assert summary.plan.delivered == summary.coverage.covered_weeks
+    assert summary.plan.share == summary.coverage.share
+
+
+@given(visit_lists, span_lists, periods(), plan_lists, visit_facts())
+def test_another_completed_home_visit_never_lowers_the_plan_share(
+    visits, spans, period, plans, new
+):
+    before = summarize(visits, spans, *period, today=period[1], plans=plans).plan
+    home = replace(new, completed=True, in_home=True)
+    after = summarize([*visits, home], spans, *period, today=period[1], plans=plans).plan
+    assert after.planned == before.planned and after.delivered >= before.delivered
+
+
+@given(visit_lists, span_lists, periods(), plan_lists, st.randoms(use_true_random=False))
+def test_plan_delivery_does_not_depend_on_the_order_of_plan_rows(visits, spans, period, plans, rnd):
+    shuffled = list(plans)
+    rnd.shuffle(shuffled)
+    first = summarize(visits, spans, *period, today=period[1], plans=plans).plan
+    assert summarize(visits, spans, *period, today=period[1], plans=shuffled).plan == first

@@ -154,3 +154,123 @@ def test_catalogue(cast, client, catalogue):
         "yes_no",
         "rating",
     }
+
+
+# --- ids in filters -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"family": "12345678901234567890"},
+        {"visitor": "12345678901234567890"},
+        {"family": "abc"},
+        {"family": "-1"},
+        {"start": "2026-02-30"},
+    ],
+)
+def test_bad_filters_are_400_not_500(cast, client, catalogue, params):
+    response = client.get("/api/v1/visits/", params, **auth(cast.sup_a))
+    assert response.status_code == 400 and set(response.json()) == set(params)
+
+
+# --- the visit plan: GET/PUT /api/v1/families/<id>/visit-plan/ -------------------------
+
+EXTRA_URLS = "imhhv.visits.tests.api_urls"  # until imhhv/api/urls.py includes them
+
+
+def plan_url(family):
+    return f"/api/v1/families/{family.pk}/visit-plan/"
+
+
+@pytest.mark.urls(EXTRA_URLS)
+def test_visit_plan_put_then_get_keeps_the_history(cast, client, new_events):
+    today = timezone.localdate()
+    put = client.put(
+        plan_url(cast.family_a),
+        {"frequency": "every_other_week", "effective_from": today.isoformat()},
+        content_type="application/json",
+        **auth(cast.hv_a),
+    )
+    assert put.status_code == 200 and put.json()["current"]["frequency"] == "every_other_week"
+    assert [e.action for e in new_events(object_type="family")] == ["visitplan.set"]
+    new_events.reset()
+    got = client.get(plan_url(cast.family_a), **auth(cast.sup_a)).json()
+    assert [p["frequency"] for p in got["history"]] == ["every_other_week"]
+    assert [(e.action, e.object_id) for e in new_events(object_type="family")] == [
+        ("family.read", str(cast.family_a.pk))
+    ]
+
+
+@pytest.mark.urls(EXTRA_URLS)
+def test_visit_plan_other_agency_404_capability_403_bad_input_400(cast, client, new_events):
+    assert client.get(plan_url(cast.family_a), **auth(cast.hv_b)).status_code == 404
+    assert [e.outcome for e in new_events(action="family.read")] == ["denied"]
+    assert client.get(plan_url(cast.family_a), **auth(cast.state_admin)).status_code == 403
+    put = client.put(
+        plan_url(cast.family_a),
+        {"frequency": "weekly", "effective_from": timezone.localdate().isoformat()},
+        content_type="application/json",
+        **auth(cast.admin_a),  # sees the family, does not document visits
+    )
+    assert put.status_code == 403
+    for bad in (
+        {"frequency": "monthly", "effective_from": "2026-01-01"},
+        {"frequency": "paused", "effective_from": timezone.localdate().isoformat()},
+        {"frequency": "weekly"},
+    ):
+        response = client.put(
+            plan_url(cast.family_a), bad, content_type="application/json", **auth(cast.hv_a)
+        )
+        assert response.status_code == 400, bad
+    assert (
+        client.get(
+            "/api/v1/families/12345678901234567890/visit-plan/", **auth(cast.hv_a)
+        ).status_code
+        == 404
+    )
+
+
+# --- catalogue publish: POST /api/v1/catalogue/versions/ -------------------------------
+
+
+def strategies_of(client, user):
+    current = client.get("/api/v1/catalogue/", **auth(user)).json()
+    return [
+        {
+            "component": c["code"],
+            "code": s["code"],
+            "text": s["text"],
+            "response_type": s["response_type"],
+        }
+        for c in current["components"]
+        for s in c["strategies"]
+    ]
+
+
+@pytest.mark.urls(EXTRA_URLS)
+def test_the_state_publishes_a_new_catalogue_version(cast, client, catalogue, new_events):
+    rows = strategies_of(client, cast.state_admin)
+    rows[0]["text"] = "Followed the baby's lead (reworded)"
+    response = client.post(
+        "/api/v1/catalogue/versions/",
+        {"title": "Version two", "strategies": rows},
+        content_type="application/json",
+        **auth(cast.state_admin),
+    )
+    assert response.status_code == 201 and response.json()["version"] == 2
+    assert [e.action for e in new_events(action="catalogue.publish")] == ["catalogue.publish"]
+    assert client.get("/api/v1/catalogue/", **auth(cast.hv_a)).json()["version"] == 2
+
+
+@pytest.mark.urls(EXTRA_URLS)
+def test_catalogue_publish_needs_manage_policy_and_good_input(cast, client, catalogue):
+    rows = strategies_of(client, cast.state_admin)
+    post = lambda user, data: client.post(  # noqa: E731
+        "/api/v1/catalogue/versions/", data, content_type="application/json", **auth(user)
+    )
+    assert post(cast.admin_a, {"title": "Mine", "strategies": rows}).status_code == 403
+    assert post(cast.state_admin, {"title": "No rows", "strategies": []}).status_code == 400
+    missing = [r for r in rows if r["component"] != "alliance"]
+    response = post(cast.state_admin, {"title": "Gap", "strategies": missing})
+    assert response.status_code == 400 and "strategies" in response.json()

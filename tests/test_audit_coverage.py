@@ -13,8 +13,11 @@ visitor figures with the supervisor) holding the capability the view declares:
 
 - GET the agency-A object: 200 and one `success` event;
 - the same GET as the same role at agency B: 404 and one `denied` event;
+- the first id replaced by one that exists nowhere: 404 and one `denied` event;
 - for a nested object (caregiver, child, consent …), the own family with agency B's
   nested id: 404 and one `denied` event (a foreign caregiver id is a denial, not silence).
+
+No denial shows the agency-A family's name.
 
 A view without GET (405, DRF class without `get`) is checked with an empty POST by the
 agency-B user instead: 404 and one `denied` event, because the denial must come before
@@ -79,6 +82,8 @@ OBJECT_VARIANTS = {
     # Re-enrollment is for a discharged family; an active one has nothing to re-enroll.
     "families:reenroll": {"family": "discharged_family"},
 }
+MISSING_ID = 987654  # no object of any kind has it in a test database
+HIDDEN_NAME = "Test Family One"  # the cast's family_a: never on a page that denies it
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 
@@ -257,13 +262,18 @@ class World:
                 return user
         pytest.fail(f"nobody at agency A holds {needed} for {pattern.name}")
 
-    def url(self, pattern: Pattern, *, foreign_at: int | None = None) -> str:
-        """The pattern with agency A's objects; kwarg `foreign_at` takes agency B's."""
+    def url(
+        self, pattern: Pattern, *, foreign_at: int | None = None, missing_at: int | None = None
+    ) -> str:
+        """The pattern with agency A's objects; kwarg number `foreign_at` takes agency B's,
+        kwarg number `missing_at` an id that exists nowhere."""
         variants = OBJECT_VARIANTS.get(pattern.name, {})
         kwargs = {}
         for index, (kwarg, kind) in enumerate(pattern.kinds):
             side = "b" if index == foreign_at else "a"
             kwargs[kwarg] = self.objects[side][variants.get(kind, kind)].pk
+            if index == missing_at:
+                kwargs[kwarg] = MISSING_ID
         return reverse(pattern.name, kwargs=kwargs)
 
 
@@ -322,41 +332,44 @@ def test_the_allowed_read_writes_one_success_event(world, send, pattern):
     assert_one_event(response, events, user, "success")
 
 
-@pytest.mark.parametrize("pattern", WALKED, ids=[p.name for p in WALKED])
-def test_another_agency_is_denied_with_one_event(world, send, pattern):
-    user = world.counterpart[world.allowed_user(pattern).pk]
-    url = world.url(pattern)
-    method = "get"
-    if pattern.has_get is False:
-        method = "post"
-    else:
-        response, events = send(user, "get", url, api=pattern.is_api)
-        if response.status_code == 405:
-            method = "post"
-    if method == "post":
-        response, events = send(user, "post", url, api=pattern.is_api)
-    assert response.status_code == 404, (
-        f"{method.upper()} {pattern.name} by {user.username} answered {response.status_code}"
-    )
-    assert_one_event(response, events, user, "denied")
+def denied_request(send, pattern, user, url):
+    """GET `url` (an empty POST when the view has no GET); asserts a 404 and one denial.
 
-
-@pytest.mark.parametrize(
-    ("pattern", "index"), NESTED, ids=[f"{p.name}-{p.kinds[i][1]}" for p, i in NESTED]
-)
-def test_a_foreign_nested_id_is_denied_with_one_event(world, send, pattern, index):
-    user = world.allowed_user(pattern)
-    url = world.url(pattern, foreign_at=index)
+    The 404 must not show the agency-A family it hides (out of scope looks like missing).
+    """
     method = "post" if pattern.has_get is False else "get"
     response, events = send(user, method, url, api=pattern.is_api)
     if response.status_code == 405 and method == "get":
         method = "post"
         response, events = send(user, method, url, api=pattern.is_api)
     assert response.status_code == 404, (
-        f"{method.upper()} {pattern.name} with agency B's {pattern.kinds[index][1]} "
-        f"answered {response.status_code}"
+        f"{method.upper()} {url} ({pattern.name}) by {user.username} answered "
+        f"{response.status_code}"
     )
     assert_one_event(response, events, user, "denied")
+    assert HIDDEN_NAME not in response.content.decode()
+
+
+@pytest.mark.parametrize("pattern", WALKED, ids=[p.name for p in WALKED])
+def test_another_agency_is_denied_with_one_event(world, send, pattern):
+    user = world.counterpart[world.allowed_user(pattern).pk]
+    denied_request(send, pattern, user, world.url(pattern))
+
+
+@pytest.mark.parametrize("pattern", WALKED, ids=[p.name for p in WALKED])
+def test_a_missing_id_is_denied_with_one_event(world, send, pattern):
+    """A missing object answers and is audited exactly like one out of scope."""
+    user = world.allowed_user(pattern)
+    denied_request(send, pattern, user, world.url(pattern, missing_at=0))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "index"), NESTED, ids=[f"{p.name}-{p.kinds[i][1]}" for p, i in NESTED]
+)
+def test_a_foreign_nested_id_is_denied_with_one_event(world, send, pattern, index):
+    """The own family with agency B's caregiver (child, consent …): one denial, a 404."""
+    user = world.allowed_user(pattern)
+    denied_request(send, pattern, user, world.url(pattern, foreign_at=index))
 
 
 # Reads without an object id: (who, how, path builder, status, action, outcome).

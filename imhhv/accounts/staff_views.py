@@ -16,15 +16,13 @@ from imhhv.accounts.access import (
     get_proposal_for_user,
     get_staff_for_user,
     has_statewide_reach,
-    may_decide,
-    may_manage,
-    memberships_visible_to,
     proposals_visible_to,
     staff_visible_to,
 )
 from imhhv.accounts.models import Membership, MembershipProposal
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
+from imhhv.accounts.queries import proposal_record, staff_record
 from imhhv.accounts.staff_forms import MembershipForm, NewStaffForm
 
 PENDING_MESSAGE = (
@@ -51,41 +49,42 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 @policy(capability("manage_staff"))
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = get_staff_for_user(request.user, pk, write=request.method == "POST")
-    manageable = may_manage(request.user, staff)
-    form = MembershipForm(request.POST or None, manager=request.user) if manageable else None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        result = attempt(
-            form,
-            services.request_membership_change,
-            user=staff,
-            role=data["role"],
-            agency=data["agency"],
-            team=data["team"],
-            fte=data["fte"],
-            start_date=data["start_date"],
-            by=request.user,
-        )
-        if isinstance(result, MembershipProposal):
-            messages.info(request, PENDING_MESSAGE.format(agency=result.agency.name))
-            return redirect("staff:detail", pk=staff.pk)
-        if result is not None:
-            messages.success(
-                request,
-                f"{staff.display_name()} now has the new role from {data['start_date']:%-d %B %Y}.",
+    form = None
+    if request.method == "POST":
+        staff = get_staff_for_user(request.user, pk, write=True)  # 403 for history only
+        form = MembershipForm(request.POST, manager=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = attempt(
+                form,
+                services.request_membership_change,
+                user=staff,
+                role=data["role"],
+                agency=data["agency"],
+                team=data["team"],
+                fte=data["fte"],
+                start_date=data["start_date"],
+                by=request.user,
             )
-            return redirect("staff:detail", pk=staff.pk)
-    proposals = proposals_visible_to(request.user).filter(user=staff)[:10]
+            if isinstance(result, MembershipProposal):
+                messages.info(request, PENDING_MESSAGE.format(agency=result.agency.name))
+                return redirect("staff:detail", pk=staff.pk)
+            if result is not None:
+                when = f"{data['start_date']:%-d %B %Y}"
+                messages.success(request, f"{staff.display_name()} has the new role from {when}.")
+                return redirect("staff:detail", pk=staff.pk)
+    page = staff_record(request.user, pk)
+    if page.manageable and form is None:
+        form = MembershipForm(manager=request.user)
     return render(
         request,
         "accounts/staff_detail.html",
         {
-            "staff": staff,
-            "history": memberships_visible_to(request.user, staff),
-            "form": form,
-            "manageable": manageable,
-            "proposals": proposals,
+            "staff": page.staff,
+            "history": page.history,
+            "form": form if page.manageable else None,
+            "manageable": page.manageable,
+            "proposals": page.proposals,
         },
     )
 
@@ -147,9 +146,9 @@ DECISIONS = {
 
 @policy(capability("manage_staff"))
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_proposal_for_user(request.user, pk)
     decision = DECISIONS.get(request.POST.get("action", "")) if request.method == "POST" else None
     if decision is not None:
+        proposal = get_proposal_for_user(request.user, pk)
         service, done = decision
         result = service(proposal=proposal, by=request.user)
         start = getattr(result, "start_date", proposal.start_date)
@@ -157,13 +156,14 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request, done.format(name=proposal.user.display_name(), start=f"{start:%-d %B %Y}")
         )
         return redirect("staff:proposal", pk=proposal.pk)
+    page = proposal_record(request.user, pk)
     return render(
         request,
         "accounts/proposal_detail.html",
         {
-            "proposal": proposal,
-            "may_decide": proposal.is_pending and may_decide(request.user, proposal),
-            "may_withdraw": proposal.is_pending and has_statewide_reach(request.user),
+            "proposal": page.proposal,
+            "may_decide": page.may_decide,
+            "may_withdraw": page.may_withdraw,
             "bad_action": request.method == "POST",
         },
         status=400 if request.method == "POST" else 200,

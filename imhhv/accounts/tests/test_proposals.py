@@ -35,6 +35,8 @@ def test_agency_admin_sees_and_confirms_the_proposal(cast, login, new_events):
     client = login(cast.admin_a)
     assert proposal.user.display_name() in client.get(LIST).content.decode()
     assert b"Confirm the role" in client.get(page(proposal)).content
+    assert [e.action for e in new_events()] == ["proposal.read"]  # the page read
+    new_events.reset()
     response = client.post(page(proposal), {"action": "confirm"})
     assert response.status_code == 302
     proposal.refresh_from_db()

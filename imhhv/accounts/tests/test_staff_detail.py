@@ -101,8 +101,8 @@ def test_state_administrator_elevating_to_a_phi_role_only_proposes(cast, login, 
         "fte": "1",
         "start_date": timezone.localdate().isoformat(),
     }
-    response = login(cast.state_admin).post(detail(cast.evaluator), body, follow=True)
-    assert response.status_code == 200 and "needs the agency" in response.content.decode()
+    client = login(cast.state_admin)
+    assert client.post(detail(cast.evaluator), body).status_code == 302
     cast.evaluator.__dict__.pop("membership", None)
     assert cast.evaluator.role == Role.EVALUATOR and not cast.evaluator.can("view_families")
     proposal = cast.evaluator.membership_proposals.get()
@@ -110,6 +110,12 @@ def test_state_administrator_elevating_to_a_phi_role_only_proposes(cast, login, 
     events = new_events()
     assert [e.action for e in events] == ["membership.propose"]
     assert events[0].details["proposal_id"] == proposal.pk
+    assert "needs the agency" in client.get(detail(cast.evaluator)).content.decode()
+
+
+def test_the_page_writes_one_read_event(cast, login, new_events):
+    assert login(cast.admin_a).get(detail(cast.hv_a)).status_code == 200
+    assert [(e.action, e.object_id) for e in new_events()] == [("staff.read", str(cast.hv_a.pk))]
 
 
 def test_huge_or_missing_ids_are_404(cast, login):

@@ -1,53 +1,98 @@
-"""Families: list, chart, assign (or transfer) and discharge.
+"""Families: list, chart, assign (or transfer), discharge, re-enroll, and the edits of the
+record: caregivers, children, births, consents.
+
+Each endpoint adapts HTTP to the one query (imhhv.families.queries) or service
+(imhhv.families.services) the page calls too: the input serializer checks shape, the
+service checks rules, and the output serializer renders. Nothing here catches a service
+error: the exception handler (imhhv.api.common) maps a ValidationError to 400 and a
+DomainError to its status with `{"detail", "code", **extra}`. A refused write is audited
+once by `audit_refusal` on its way out.
 
 Scoped through imhhv.families.access like the pages: out of scope is a 404, like
-missing, and audited. Writes go through imhhv.families.services, which audit them.
+missing, and audited; an id outside the 64-bit range is not found either.
 
-A discharged family is read-only: a write to it answers 409 Conflict with the service's
-message (`FamilyIsDischarged.message`), not 403. The caller has the capability; it is the
-state of the record that refuses the write, and re-enrollment lifts it. The refusal is
-audited (family.write, denied) by access.get_family_for_user.
+A discharged family is read-only: a write to it answers 409 `code: "discharged"`, not
+403. The caller has the capability; it is the state of the record that refuses the
+write, and re-enrollment lifts it.
 """
 
-from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from imhhv.accounts.models import User
 from imhhv.accounts.policies import capability
-from imhhv.agencies.policy import policy_on
 from imhhv.api.common import (
     BAD_INPUT,
     FORBIDDEN,
     NOT_FOUND,
-    DetailSerializer,
     PolicyAPIView,
     VersionField,
     _blank,
-    bad_input,
-    conflict,
     validated,
 )
-from imhhv.api.permissions import PolicyPermission
-from imhhv.audit.services import record
+from imhhv.families import queries
 from imhhv.families import services as family_services
 from imhhv.families.access import (
-    families_visible_to,
+    MAX_ID,
+    get_caregiver_for_user,
+    get_consent_for_user,
+    get_expected_child_for_user,
     get_family_for_user,
 )
 from imhhv.families.chart import child_view, youngest_age_months
 from imhhv.families.models import (
+    LANGUAGES,
     Assignment,
     Caregiver,
+    Child,
     Consent,
     Enrollment,
     Family,
 )
-from imhhv.families.services import FamilyIsDischarged, OverCap, StaleEdit
+from imhhv.families.refusals import audit_refusal
+from imhhv.families.services.episodes import CAREGIVER_FIELDS
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="stale, discharged, over_cap or possible_duplicates.")
+
+
+CONFLICT = OpenApiResponse(
+    ConflictSerializer, description="A stale version, or a discharged (read-only) family."
+)
+
+
+def paged(request, page, data) -> Response:
+    """The page envelope DRF's PageNumberPagination uses: count, next, previous, results."""
+    url = request.build_absolute_uri()
+
+    def link(number):
+        if number == 1:
+            return remove_query_param(url, "page")
+        return replace_query_param(url, "page", number)
+
+    return Response(
+        {
+            "count": page.paginator.count,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "results": data,
+        }
+    )
+
+
+def required_version() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The family version you saw (required): a later save by someone else is "
+        "refused with 409 instead of being overwritten.",
+    )
 
 
 class OverCapConflictSerializer(serializers.Serializer):
@@ -275,71 +320,170 @@ class DischargeResultSerializer(serializers.Serializer):
 
 NOT_A_VISITOR = "Choose a home visitor of this family's agency."
 
-STALE = OpenApiResponse(DetailSerializer, description="Stale version, or discharged family.")
+
+class PageQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, help_text="Page number, from 1."
+    )
 
 
-class FamilyListView(GenericAPIView):
+class FamilyListQuerySerializer(FamilyQuerySerializer, PageQuerySerializer):
+    pass
+
+
+class FamilyListResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FamilySerializer(many=True)
+
+
+class ReenrollSerializer(serializers.Serializer):
+    enrolled_on = serializers.DateField()
+    prenatal = serializers.BooleanField(default=False)
+    gestational_weeks = serializers.IntegerField(
+        min_value=4, max_value=42, required=False, allow_null=True, default=None
+    )
+    version = VersionField()
+
+
+class EpisodeResultSerializer(serializers.Serializer):
+    episode = EpisodeSerializer()
+    version = serializers.IntegerField(help_text="The family's new version.")
+
+
+def _choices(choices):
+    return serializers.ChoiceField(choices=choices, required=False)
+
+
+class CaregiverUpdateSerializer(serializers.Serializer):
+    """The fields to change (any subset) and the version seen."""
+
+    relationship = _choices(Caregiver.Relationship.choices)
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    zip_code = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    preferred_language = _choices(LANGUAGES)
+    interpreter_needed = serializers.BooleanField(required=False)
+    races = serializers.ListField(
+        child=serializers.ChoiceField(choices=Caregiver.RACES), required=False, max_length=10
+    )
+    hispanic = serializers.ChoiceField(choices=Caregiver.HISPANIC, required=False, allow_blank=True)
+    tribal_affiliation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    education = _choices(Caregiver.EDUCATION)
+    employment = _choices(Caregiver.EMPLOYMENT)
+    programs = serializers.ListField(
+        child=serializers.ChoiceField(choices=Caregiver.PROGRAMS), required=False, max_length=10
+    )
+    insurance = _choices(Caregiver.INSURANCE)
+    medicaid_id = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    version = required_version()
+
+    def validate(self, attrs):
+        if not set(attrs) - {"version"}:
+            raise serializers.ValidationError("Send at least one field to change.")
+        return attrs
+
+
+class CaregiverResultSerializer(serializers.Serializer):
+    caregiver = CaregiverSerializer()
+    version = serializers.IntegerField(help_text="The family's new version.")
+
+
+class ChildCreateSerializer(serializers.Serializer):
+    first_name = _blank(100)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    gestational_age_weeks = serializers.IntegerField(
+        min_value=20, max_value=45, required=False, allow_null=True, default=None
+    )
+    birth_weight_grams = serializers.IntegerField(
+        min_value=200, max_value=7000, required=False, allow_null=True, default=None
+    )
+    version = required_version()
+
+    def validate(self, attrs):
+        if (attrs["birth_date"] is None) == (attrs["due_date"] is None):
+            raise serializers.ValidationError(
+                "Give the birth date of a born child or the due date of an expected one."
+            )
+        return attrs
+
+
+class BirthSerializer(serializers.Serializer):
+    birth_date = serializers.DateField()
+    gestational_age_weeks = serializers.IntegerField(
+        min_value=20, max_value=45, required=False, allow_null=True, default=None
+    )
+    birth_weight_grams = serializers.IntegerField(
+        min_value=200, max_value=7000, required=False, allow_null=True, default=None
+    )
+    first_name = _blank(100)
+    version = required_version()
+
+
+class ChildSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "first_name",
+            "birth_date",
+            "due_date",
+            "gestational_age_weeks",
+            "birth_weight_grams",
+        ]
+
+
+class ChildResultSerializer(serializers.Serializer):
+    child = ChildSerializer()
+    version = serializers.IntegerField(help_text="The family's new version.")
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Consent.Kind.choices)
+    given_on = serializers.DateField()
+
+
+class ConsentRevokeSerializer(serializers.Serializer):
+    revoked_on = serializers.DateField()
+
+
+class ConsentResultSerializer(serializers.Serializer):
+    consent = ConsentSerializer()
+    version = serializers.IntegerField(help_text="The family's new version.")
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+
+class FamilyListView(PolicyAPIView):
     """The families in the caller's scope: active ones (default) or discharged ones."""
 
     access_policy = capability("view_families")
-    permission_classes = [PolicyPermission]
-    serializer_class = FamilySerializer
-
-    def get_queryset(self):
-        return (
-            families_visible_to(self.request.user)
-            .select_related("agency", "home_visitor")
-            .prefetch_related("children")
-        )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     @extend_schema(
         operation_id="families_list",
-        parameters=[FamilyQuerySerializer],
-        responses={200: FamilySerializer(many=True), 400: BAD_INPUT, 403: FORBIDDEN},
+        parameters=[FamilyListQuerySerializer],
+        responses={
+            200: FamilyListResponseSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def get(self, request):
-        query = validated(FamilyQuerySerializer, request.query_params)
-        families = self.get_queryset()
-        families = families.discharged() if query["status"] == "discharged" else families.active()
-        page = self.paginate_queryset(families)
-        data = self.get_serializer(page, many=True).data
-        record(
-            action="family.list",
-            object_type="family",
-            details={
-                "count": len(page),
-                "ids": [f["id"] for f in data],
-                "status": query["status"],
-                "via": "api",
-            },
+        query = validated(FamilyListQuerySerializer, request.query_params)
+        result = queries.family_list(
+            request.user, status=query["status"], page=query.get("page"), strict=True, via="api"
         )
-        return self.get_paginated_response(data)
-
-
-def chart_family(family: Family) -> Family:
-    """The family again, with everything the chart shows fetched in a bounded number of
-    queries (the object already passed access.get_family_for_user)."""
-    return (
-        Family.objects.filter(pk=family.pk)
-        .select_related("agency", "home_visitor")
-        .prefetch_related(
-            "caregivers",
-            "children",
-            "consents",
-            Prefetch(
-                "enrollments",
-                queryset=Enrollment.objects.select_related("enrolled_by", "discharged_by"),
-            ),
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("home_visitor", "assigned_by"),
-            ),
-        )
-        .get()
-    )
+        context = {"today": timezone.localdate()}
+        data = FamilySerializer([row.family for row in result.rows], many=True, context=context)
+        return paged(request, result.page, data.data)
 
 
 class FamilyDetailView(PolicyAPIView):
@@ -353,19 +497,23 @@ class FamilyDetailView(PolicyAPIView):
         responses={200: FamilyDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
-        family = chart_family(get_family_for_user(request.user, pk))
-        record(action="family.read", target=family, details={"via": "api"})
-        today = timezone.localdate()
-        context = {"request": request, "today": today, "policy": policy_on(today)}
-        return Response(FamilyDetailSerializer(family, context=context).data)
+        chart = queries.chart(request.user, pk, via="api")
+        context = {"request": request, "today": chart.today, "policy": chart.policy}
+        return Response(FamilyDetailSerializer(chart.family, context=context).data)
+
+
+def _writable(request, pk, capability_name="edit_families", **kwargs) -> Family:
+    return get_family_for_user(request.user, pk, write=True, capability=capability_name, **kwargs)
 
 
 class FamilyAssignView(PolicyAPIView):
     """Assign or transfer the family to a home visitor, keeping the history.
 
-    409 with `active` and `capacity` when the visitor would go over the cap for their FTE:
-    send `over_cap_confirmed: true` with a `reason` to go ahead. 409 on a stale `version`
-    and on a discharged family.
+    409 `over_cap` with `active` and `capacity` when the visitor would go over the cap for
+    their FTE: send `over_cap_confirmed: true` with a `reason` to go ahead. A start date
+    before today, when another home visitor has the family, moves the end of their
+    assignment back and needs a `reason`. 409 on a stale `version` and on a discharged
+    family.
     """
 
     access_policy = capability("assign_caseload")
@@ -381,20 +529,17 @@ class FamilyAssignView(PolicyAPIView):
             409: OpenApiResponse(
                 OverCapConflictSerializer,
                 description="Over the cap (with active and capacity), a stale version, "
-                "or a discharged family (detail only).",
+                "or a discharged family (detail and code only).",
             ),
         },
     )
     def post(self, request, pk: int):
-        try:
-            family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
-        except FamilyIsDischarged:
-            return conflict(FamilyIsDischarged.message)
+        family = _writable(request, pk, "assign_caseload")
         data = validated(AssignSerializer, request.data)
         visitor = User.objects.filter(pk=data["home_visitor"]).first()
         if visitor is None:
-            return Response({"home_visitor": [NOT_A_VISITOR]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
+            raise serializers.ValidationError({"home_visitor": [NOT_A_VISITOR]})
+        with audit_refusal(action="family.assign", target=family, via="api"):
             assignment = family_services.assign_home_visitor(
                 family=family,
                 home_visitor=visitor,
@@ -404,30 +549,8 @@ class FamilyAssignView(PolicyAPIView):
                 over_cap_confirmed=data["over_cap_confirmed"],
                 expected_version=data.get("version"),
             )
-        except StaleEdit:
-            return conflict(StaleEdit.message)
-        except FamilyIsDischarged:
-            return conflict(FamilyIsDischarged.message)
-        except OverCap as error:
-            return conflict(error.messages[0], active=error.active, capacity=error.capacity)
-        except ValidationError as error:
-            return bad_input(error)
         body = {"assignment": assignment, "version": family.version}
         return Response(AssignResultSerializer(body).data, status=status.HTTP_201_CREATED)
-
-
-def _before_current_assignment(family: Family, day) -> str:
-    """Workaround: `discharge_family` ends the open assignment on the discharge date, which
-    the database refuses (500) when that assignment started later. Refuse it as bad input.
-    Earlier than enrollment is left to the service, which says so."""
-    episode = family.enrollments.filter(discharged_on__isnull=True).first()
-    current = family.assignments.filter(end_date__isnull=True).order_by("-start_date").first()
-    if episode and current and episode.enrolled_on <= day < current.start_date:
-        return (
-            "The discharge date cannot be before the current home visitor assignment began "
-            f"({current.start_date:%-d %B %Y})."
-        )
-    return ""
 
 
 class FamilyDischargeView(PolicyAPIView):
@@ -443,19 +566,13 @@ class FamilyDischargeView(PolicyAPIView):
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: STALE,
+            409: CONFLICT,
         },
     )
     def post(self, request, pk: int):
-        try:
-            family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
-        except FamilyIsDischarged:
-            return conflict(FamilyIsDischarged.message)
+        family = _writable(request, pk, "assign_caseload")
         data = validated(DischargeSerializer, request.data)
-        early = _before_current_assignment(family, data["discharged_on"])
-        if early:
-            return Response({"discharged_on": [early]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
+        with audit_refusal(action="family.discharge", target=family, via="api"):
             episode = family_services.discharge_family(
                 family=family,
                 by=request.user,
@@ -466,11 +583,217 @@ class FamilyDischargeView(PolicyAPIView):
                 referrals_made=data["referrals_made"],
                 expected_version=data.get("version"),
             )
-        except StaleEdit:
-            return conflict(StaleEdit.message)
-        except FamilyIsDischarged:
-            return conflict(FamilyIsDischarged.message)
-        except ValidationError as error:
-            return bad_input(error)
         body = {"episode": episode, "version": family.version}
         return Response(DischargeResultSerializer(body).data)
+
+
+class FamilyReenrollView(PolicyAPIView):
+    """Open a new episode for a discharged family (it starts unassigned)."""
+
+    access_policy = capability("manage_intake")
+
+    @extend_schema(
+        operation_id="families_reenroll",
+        request=ReenrollSerializer,
+        responses={
+            201: EpisodeResultSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, pk: int):
+        family = _writable(request, pk, "manage_intake", allow_discharged=True)
+        data = validated(ReenrollSerializer, request.data)
+        with audit_refusal(action="family.reenroll", target=family, via="api"):
+            episode = family_services.reenroll_family(
+                family=family,
+                by=request.user,
+                enrolled_on=data["enrolled_on"],
+                prenatal=data["prenatal"],
+                gestational_weeks=data["gestational_weeks"],
+                expected_version=data.get("version"),
+            )
+        body = {"episode": episode, "version": family.version}
+        return Response(EpisodeResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class CaregiverUpdateView(PolicyAPIView):
+    """Change a caregiver's details (send only the fields to change, and the version)."""
+
+    access_policy = capability("edit_families")
+
+    @extend_schema(
+        operation_id="families_caregivers_update",
+        request=CaregiverUpdateSerializer,
+        responses={
+            200: CaregiverResultSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def patch(self, request, pk: int, caregiver_id: int):
+        family, caregiver = get_caregiver_for_user(request.user, pk, caregiver_id, write=True)
+        data = validated(CaregiverUpdateSerializer, request.data)
+        version = data.pop("version")
+        with audit_refusal(action="caregiver.update", target=family, via="api"):
+            caregiver = family_services.update_caregiver(
+                family=family,
+                caregiver=caregiver,
+                by=request.user,
+                changes={k: v for k, v in data.items() if k in CAREGIVER_FIELDS},
+                expected_version=version,
+            )
+        body = {"caregiver": caregiver, "version": family.version}
+        return Response(CaregiverResultSerializer(body).data)
+
+
+class ChildCreateView(PolicyAPIView):
+    """Add a child to the family: born (birth date) or expected (due date)."""
+
+    access_policy = capability("edit_families")
+
+    @extend_schema(
+        operation_id="families_children_create",
+        request=ChildCreateSerializer,
+        responses={
+            201: ChildResultSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, pk: int):
+        family = _writable(request, pk)
+        data = validated(ChildCreateSerializer, request.data)
+        version = data.pop("version")
+        with audit_refusal(action="child.add", target=family, via="api"):
+            child = family_services.add_child(
+                family=family, by=request.user, data=data, expected_version=version
+            )
+        body = {"child": child, "version": family.version}
+        return Response(ChildResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class BirthView(PolicyAPIView):
+    """Record the birth of an expected child (a child already born is a 404)."""
+
+    access_policy = capability("edit_families")
+
+    @extend_schema(
+        operation_id="families_children_birth",
+        request=BirthSerializer,
+        responses={
+            200: ChildResultSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, pk: int, child_id: int):
+        family, child = get_expected_child_for_user(request.user, pk, child_id, write=True)
+        data = validated(BirthSerializer, request.data)
+        with audit_refusal(action="child.birth", target=family, via="api"):
+            child = family_services.record_birth(
+                family=family,
+                child=child,
+                by=request.user,
+                birth_date=data["birth_date"],
+                gestational_age_weeks=data["gestational_age_weeks"],
+                birth_weight_grams=data["birth_weight_grams"],
+                first_name=data["first_name"],
+                expected_version=data["version"],
+            )
+        body = {"child": child, "version": family.version}
+        return Response(ChildResultSerializer(body).data)
+
+
+class ConsentCreateView(PolicyAPIView):
+    """Record a consent the family gave (one of each kind in force at a time)."""
+
+    access_policy = capability("edit_families")
+
+    @extend_schema(
+        operation_id="families_consents_create",
+        request=ConsentCreateSerializer,
+        responses={
+            201: ConsentResultSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, pk: int):
+        family = _writable(request, pk)
+        data = validated(ConsentCreateSerializer, request.data)
+        with audit_refusal(action="consent.give", target=family, via="api"):
+            consent = family_services.record_consent(
+                family=family, by=request.user, kind=data["kind"], given_on=data["given_on"]
+            )
+        body = {"consent": consent, "version": family.version}
+        return Response(ConsentResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentRevokeView(PolicyAPIView):
+    """Revoke a consent in force, from a date between the consent and today."""
+
+    access_policy = capability("edit_families")
+
+    @extend_schema(
+        operation_id="families_consents_revoke",
+        request=ConsentRevokeSerializer,
+        responses={
+            200: ConsentResultSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, pk: int, consent_id: int):
+        family = _writable(request, pk)
+        consent = get_consent_for_user(family, request.user, consent_id)
+        data = validated(ConsentRevokeSerializer, request.data)
+        with audit_refusal(action="consent.revoke", target=family, via="api"):
+            consent = family_services.revoke_consent(
+                family=family, consent=consent, by=request.user, revoked_on=data["revoked_on"]
+            )
+        body = {"consent": consent, "version": family.version}
+        return Response(ConsentResultSerializer(body).data)
+
+
+# The endpoints of this module, for imhhv/api/urls.py: `*families.urlpatterns`.
+urlpatterns = [
+    path("families/", FamilyListView.as_view(), name="families"),
+    path("families/<int:pk>/", FamilyDetailView.as_view(), name="family"),
+    path("families/<int:pk>/assign/", FamilyAssignView.as_view(), name="family_assign"),
+    path(
+        "families/<int:pk>/discharge/",
+        FamilyDischargeView.as_view(),
+        name="family_discharge",
+    ),
+    path("families/<int:pk>/reenroll/", FamilyReenrollView.as_view(), name="family_reenroll"),
+    path(
+        "families/<int:pk>/caregivers/<int:caregiver_id>/",
+        CaregiverUpdateView.as_view(),
+        name="family_caregiver",
+    ),
+    path("families/<int:pk>/children/", ChildCreateView.as_view(), name="family_children"),
+    path(
+        "families/<int:pk>/children/<int:child_id>/birth/",
+        BirthView.as_view(),
+        name="family_child_birth",
+    ),
+    path("families/<int:pk>/consents/", ConsentCreateView.as_view(), name="family_consents"),
+    path(
+        "families/<int:pk>/consents/<int:consent_id>/revoke/",
+        ConsentRevokeView.as_view(),
+        name="family_consent_revoke",
+    ),
+]

@@ -1,7 +1,12 @@
-"""Intake: referrals (list, create, detail, screen, override), the waitlist and capacity.
+"""Intake: referrals (list, create, detail, screen, override, close, enroll), the
+waitlist and capacity.
 
 Referrals are agency-wide for intake staff (capability `manage_intake`), scoped through
-imhhv.families.access like the pages; writes go through imhhv.families.services.
+imhhv.families.access like the pages: once a referral is enrolled, the family's data on it
+follows the family's scope (`family_data_withheld`). Reads call imhhv.families.queries,
+writes imhhv.families.services, the same calls as the pages; errors are not caught here
+but mapped once by the exception handler (imhhv.api.common), refusals audited on the way
+out by `audit_refusal`.
 
 Capacity is two endpoints, one per audience, so that each declares the one capability it
 needs and has one response shape:
@@ -12,11 +17,14 @@ needs and has one response shape:
                         counts of 1..10 families suppressed (null).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from imhhv.accounts.policies import capability
@@ -27,41 +35,59 @@ from imhhv.api.common import (
     FlatListSerializer,
     PolicyAPIView,
     _blank,
-    bad_input,
-    conflict,
+    field_errors,
     validated,
 )
-from imhhv.api.permissions import PolicyPermission
+from imhhv.api.families import (
+    FamilySerializer,
+    OverCapConflictSerializer,
+    PageQuerySerializer,
+    paged,
+)
 from imhhv.audit.services import record
 from imhhv.core.ages import check_child_dates
+from imhhv.families import queries
 from imhhv.families import services as family_services
-from imhhv.families.access import (
-    get_referral_for_user,
-    referrals_visible_to,
-)
+from imhhv.families.access import MAX_ID, get_referral_for_user
 from imhhv.families.models import (
     LANGUAGES,
     MEDICAID_CHOICES,
     REFERRAL_SOURCES,
+    Caregiver,
+    Consent,
     Referral,
     ReferralCaregiver,
     ReferralChild,
 )
-from imhhv.families.queries import agency_capacity, ranked_waitlist
+from imhhv.families.refusals import audit_refusal
 from imhhv.families.services import REFERRAL_FIELDS
 from imhhv.reports.queries import agency_figures
 
 FUTURE_BIRTH = "A birth date cannot be in the future."
 
 
-class PossibleDuplicatesSerializer(serializers.Serializer):
-    referrals = serializers.ListField(child=serializers.IntegerField())
-    families = serializers.ListField(child=serializers.IntegerField())
+class DuplicateReferralSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    referral_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=Referral.Status.choices)
+    status_label = serializers.CharField()
+
+
+class DuplicateFamilySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
 
 
 class DuplicateConflictSerializer(serializers.Serializer):
+    """Possible duplicates, scoped to the caller: matches they may see are listed; an
+    enrolled family out of their scope is only counted in `hidden`, with whom to `ask`."""
+
     detail = serializers.CharField()
-    possible_duplicates = PossibleDuplicatesSerializer()
+    code = serializers.CharField()
+    referrals = DuplicateReferralSerializer(many=True)
+    families = DuplicateFamilySerializer(many=True)
+    hidden = serializers.IntegerField(help_text="Matches the caller may not see.")
+    ask = serializers.CharField(help_text="Whom to ask about the hidden matches.")
 
 
 class ReferralCaregiverInSerializer(serializers.Serializer):
@@ -148,7 +174,7 @@ class ReferralCreateSerializer(serializers.Serializer):
         return value
 
 
-class ReferralQuerySerializer(serializers.Serializer):
+class ReferralQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(
         choices=Referral.Status.choices, required=False, help_text="Only referrals in this state."
     )
@@ -157,6 +183,10 @@ class ReferralQuerySerializer(serializers.Serializer):
 class ScreenResultSerializer(serializers.Serializer):
     eligible = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Where the ticked risk factors contradict the recorded dates.",
+    )
 
 
 class OverrideSerializer(serializers.Serializer):
@@ -170,7 +200,11 @@ class OverrideSerializer(serializers.Serializer):
 
 
 class ReferralListSerializer(serializers.ModelSerializer):
+    """A referral in the list; one enrolled into a family out of the caller's scope comes
+    without the caregiver's name (`family_data_withheld`)."""
+
     primary_caregiver = serializers.SerializerMethodField()
+    family_data_withheld = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
@@ -182,12 +216,18 @@ class ReferralListSerializer(serializers.ModelSerializer):
             "pregnant",
             "primary_caregiver",
             "screen_eligible",
+            "family_data_withheld",
             "version",
         ]
 
     def get_primary_caregiver(self, referral: Referral) -> str | None:
         person = referral.primary_caregiver
-        return f"{person.first_name} {person.last_name}" if person else None
+        if person is None or self.get_family_data_withheld(referral):
+            return None
+        return f"{person.first_name} {person.last_name}"
+
+    def get_family_data_withheld(self, referral: Referral) -> bool:
+        return not getattr(referral, "family_in_scope", True)
 
 
 class ReferralCaregiverSerializer(serializers.ModelSerializer):
@@ -222,6 +262,10 @@ class ReferralDetailSerializer(serializers.ModelSerializer):
     override_by = serializers.CharField(
         source="override_by.username", read_only=True, allow_null=True
     )
+    family_data_withheld = serializers.SerializerMethodField(
+        help_text="True when the referral was enrolled into a family outside your scope: "
+        "the family's data (people, dates, risk factors, Medicaid id, notes) is left out."
+    )
 
     class Meta:
         model = Referral
@@ -251,9 +295,51 @@ class ReferralDetailSerializer(serializers.ModelSerializer):
             "override_by",
             "closed_reason",
             "family",
+            "family_data_withheld",
             "created_at",
             "version",
         ]
+
+    def get_family_data_withheld(self, referral: Referral) -> bool:
+        return bool(self.context.get("withheld"))
+
+    def to_representation(self, referral):
+        """When the family's data is withheld, only what says that a referral came in,
+        when, from what kind of source and in what state stays; lists come back empty and
+        every other field null (each is declared nullable in the schema for that)."""
+        data = super().to_representation(referral)
+        if not data["family_data_withheld"]:
+            return data
+        return {
+            key: value if key in KEPT_WHEN_WITHHELD else ([] if isinstance(value, list) else None)
+            for key, value in data.items()
+        }
+
+
+KEPT_WHEN_WITHHELD = frozenset(
+    {"id", "agency", "referral_date", "source", "status", "created_at", "version"}
+    | {"family_data_withheld"}
+)
+WITHHELD_SCALARS = [
+    "referrer_name",
+    "referrer_organization",
+    "referrer_phone",
+    "pregnant",
+    "due_date",
+    "medicaid_status",
+    "medicaid_id",
+    "other_funding",
+    "consent_to_contact",
+    "notes",
+    "screened_on",
+    "screen_eligible",
+    "override_reason",
+    "closed_reason",
+    "family",
+]
+ReferralDetailSerializer.Meta.extra_kwargs = {
+    name: {"allow_null": True} for name in WITHHELD_SCALARS
+}
 
 
 # --- waitlist and capacity --------------------------------------------------------------
@@ -301,46 +387,47 @@ class AgencyCapacitySerializer(serializers.Serializer):
     waiting = serializers.IntegerField(allow_null=True)
 
 
-POSSIBLE_DUPLICATE = (
-    "Possible duplicates in your agency: the same caregiver name and birth date, or the "
-    "same Medicaid id. Nothing was saved. Check them, then send confirm_not_duplicate: "
-    "true to save a new referral anyway."
-)
+@contextmanager
+def renamed_fields(rename: dict[str, str]) -> Iterator[None]:
+    """A service's field errors under the API's field names (`override_reason` is
+    `reason` here); the exception handler answers them (400)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise serializers.ValidationError(field_errors(error, rename=rename)) from error
 
 
-class ReferralListView(GenericAPIView):
+class ReferralListView(PolicyAPIView):
     """The agency's referrals (GET, newest first) and a new referral (POST).
 
     POST checks for possible duplicates first: when there are some and the body lacks
-    `"confirm_not_duplicate": true`, the answer is 409 with their ids and nothing is saved.
+    `"confirm_not_duplicate": true`, the answer is 409 `possible_duplicates` with the
+    matches the caller may see, and nothing is saved.
     """
 
     access_policy = capability("manage_intake")
-    permission_classes = [PolicyPermission]
-    serializer_class = ReferralListSerializer
 
     @extend_schema(
         operation_id="referrals_list",
         parameters=[ReferralQuerySerializer],
-        responses={200: ReferralListSerializer(many=True), 400: BAD_INPUT, 403: FORBIDDEN},
+        responses={
+            200: ReferralListSerializer(many=True),
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def get(self, request):
         query = validated(ReferralQuerySerializer, request.query_params)
-        referrals = referrals_visible_to(request.user).prefetch_related("caregivers")
-        if query.get("status"):
-            referrals = referrals.filter(status=query["status"])
-        page = self.paginate_queryset(referrals)
-        record(
-            action="referral.list",
-            object_type="referral",
-            details={
-                "count": len(page),
-                "ids": [r.pk for r in page],
-                "status": query.get("status", ""),
-                "via": "api",
-            },
+        result = queries.referral_list(
+            request.user,
+            status=query.get("status", ""),
+            page=query.get("page"),
+            strict=True,
+            via="api",
         )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        data = ReferralListSerializer(result.page.object_list, many=True).data
+        return paged(request, result.page, data)
 
     @extend_schema(
         operation_id="referrals_create",
@@ -354,40 +441,23 @@ class ReferralListView(GenericAPIView):
     )
     def post(self, request):
         data = validated(ReferralCreateSerializer, request.data)
-        agency = request.user.membership.agency
-        duplicates = family_services.find_possible_duplicates(
-            agency=agency, caregivers=data["caregivers"], medicaid_ids=[data["medicaid_id"]]
-        )
-        if duplicates and not data["confirm_not_duplicate"]:
-            ids = {
-                "referrals": [r.pk for r in duplicates.referrals],
-                "families": [f.pk for f in duplicates.families],
-            }
-            record(
-                action="referral.duplicate_check",
-                object_type="referral",
-                details={
-                    "referral_ids": ids["referrals"],
-                    "family_ids": ids["families"],
-                    "via": "api",
-                },
-            )
-            return conflict(POSSIBLE_DUPLICATE, possible_duplicates=ids)
-        try:
+        with audit_refusal(action="referral.create", object_type="referral", via="api"):
             referral = family_services.create_referral(
-                agency=agency,
+                agency=request.user.membership.agency,
                 by=request.user,
                 data={k: data[k] for k in REFERRAL_FIELDS},
                 caregivers=data["caregivers"],
                 children=data["children"],
                 risk_factor_codes=data["risk_factors"],
+                confirm_not_duplicate=data["confirm_not_duplicate"],
             )
-        except ValidationError as error:
-            return bad_input(error)
         return Response(ReferralDetailSerializer(referral).data, status=status.HTTP_201_CREATED)
 
 
 class ReferralDetailView(PolicyAPIView):
+    """The referral; one enrolled into a family out of your scope comes without the
+    family's data (`family_data_withheld`)."""
+
     access_policy = capability("manage_intake")
 
     @extend_schema(
@@ -395,13 +465,14 @@ class ReferralDetailView(PolicyAPIView):
         responses={200: ReferralDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, pk: int):
-        referral = get_referral_for_user(request.user, pk)
-        record(action="referral.read", target=referral, details={"via": "api"})
-        return Response(ReferralDetailSerializer(referral).data)
+        shown = queries.referral_detail(request.user, pk, via="api")
+        context = {"withheld": not shown.identity_visible}
+        return Response(ReferralDetailSerializer(shown.referral, context=context).data)
 
 
 class ReferralScreenView(PolicyAPIView):
-    """Apply the eligibility rule on today's date; every reason, met or not, comes back.
+    """Apply the eligibility rule on today's date; every reason, met or not, comes back,
+    with warnings where the ticked risk factors contradict the dates.
 
     A referral already enrolled or closed cannot be screened again (400).
     """
@@ -420,11 +491,8 @@ class ReferralScreenView(PolicyAPIView):
     )
     def post(self, request, pk: int):
         referral = get_referral_for_user(request.user, pk)
-        try:
-            result = family_services.screen_referral(referral=referral, by=request.user)
-        except ValidationError as error:
-            return bad_input(error)
-        return Response({"eligible": result.eligible, "reasons": list(result.reasons)})
+        result = family_services.screen_referral(referral=referral, by=request.user)
+        return Response(ScreenResultSerializer(result).data)
 
 
 class ReferralOverrideView(PolicyAPIView):
@@ -445,13 +513,163 @@ class ReferralOverrideView(PolicyAPIView):
     def post(self, request, pk: int):
         referral = get_referral_for_user(request.user, pk)
         data = validated(OverrideSerializer, request.data)
-        try:
+        with renamed_fields({"override_reason": "reason"}):
             referral = family_services.override_eligibility(
                 referral=referral, by=request.user, eligible=data["eligible"], reason=data["reason"]
             )
-        except ValidationError as error:
-            return bad_input(error, rename={"override_reason": "reason"})
         return Response(ReferralDetailSerializer(referral).data)
+
+
+class CloseReferralSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="Why it closes without enrolling.")
+
+
+class ReferralCloseView(PolicyAPIView):
+    """Close a referral without enrolling (an enrolled referral cannot be closed: 400)."""
+
+    access_policy = capability("manage_intake")
+
+    @extend_schema(
+        operation_id="referrals_close",
+        request=CloseReferralSerializer,
+        responses={
+            200: ReferralDetailSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request, pk: int):
+        referral = get_referral_for_user(request.user, pk)
+        data = validated(CloseReferralSerializer, request.data)
+        with renamed_fields({"closed_reason": "reason"}):
+            referral = family_services.close_referral(
+                referral=referral, by=request.user, reason=data["reason"]
+            )
+        return Response(ReferralDetailSerializer(referral).data)
+
+
+class EnrollCaregiverSerializer(ReferralCaregiverInSerializer):
+    relationship = serializers.ChoiceField(choices=Caregiver.Relationship.choices)
+    races = serializers.ListField(
+        child=serializers.ChoiceField(choices=Caregiver.RACES), required=False, default=list
+    )
+    hispanic = serializers.ChoiceField(
+        choices=Caregiver.HISPANIC, required=False, allow_blank=True, default=""
+    )
+    tribal_affiliation = _blank(200)
+    education = serializers.ChoiceField(choices=Caregiver.EDUCATION, default="unknown")
+    employment = serializers.ChoiceField(choices=Caregiver.EMPLOYMENT, default="unknown")
+    programs = serializers.ListField(
+        child=serializers.ChoiceField(choices=Caregiver.PROGRAMS), required=False, default=list
+    )
+    insurance = serializers.ChoiceField(choices=Caregiver.INSURANCE, default="unknown")
+    medicaid_id = _blank(40)
+
+
+class EnrollChildSerializer(serializers.Serializer):
+    class Meta:
+        list_serializer_class = FlatListSerializer
+
+    first_name = _blank(100)
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    gestational_age_weeks = serializers.IntegerField(
+        min_value=20, max_value=45, required=False, allow_null=True, default=None
+    )
+    birth_weight_grams = serializers.IntegerField(
+        min_value=200, max_value=7000, required=False, allow_null=True, default=None
+    )
+
+    def validate(self, attrs):
+        if (attrs["birth_date"] is None) == (attrs["due_date"] is None):
+            raise serializers.ValidationError(
+                "Give the birth date of a born child or the due date of an expected one."
+            )
+        return attrs
+
+
+class EnrollSerializer(serializers.Serializer):
+    enrolled_on = serializers.DateField()
+    caregivers = EnrollCaregiverSerializer(many=True, help_text="Exactly one primary.")
+    children = EnrollChildSerializer(many=True, help_text="Born or expected, at least one.")
+    consents = serializers.ListField(
+        child=serializers.ChoiceField(choices=Consent.Kind.choices),
+        help_text="Consent to services is required.",
+    )
+    prenatal = serializers.BooleanField(default=False)
+    gestational_weeks = serializers.IntegerField(
+        min_value=4, max_value=42, required=False, allow_null=True, default=None
+    )
+    home_visitor = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="User id of a home visitor of the agency to assign now (optional).",
+    )
+    assign_reason = _blank(300)
+    over_cap_confirmed = serializers.BooleanField(default=False)
+
+    def validate_caregivers(self, value):
+        if not value or len(value) > 6:
+            raise serializers.ValidationError("Give one to six caregivers.")
+        return value
+
+    def validate_children(self, value):
+        if len(value) > 6:
+            raise serializers.ValidationError("Give at most six children.")
+        return value
+
+
+class EnrollView(PolicyAPIView):
+    """Enroll an eligible, waiting referral: the family, its first episode, consents and
+    (optionally) its home visitor. 409 `over_cap` like assigning."""
+
+    access_policy = capability("manage_intake")
+
+    @extend_schema(
+        operation_id="referrals_enroll",
+        request=EnrollSerializer,
+        responses={
+            201: FamilySerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(OverCapConflictSerializer, description="Over the cap."),
+        },
+    )
+    def post(self, request, pk: int):
+        referral = get_referral_for_user(request.user, pk)
+        data = validated(EnrollSerializer, request.data)
+        visitor = None
+        if data["home_visitor"] is not None:
+            visitors = family_services.assignable_visitors(referral.agency)
+            visitor = next((m.user for m in visitors if m.user_id == data["home_visitor"]), None)
+            if visitor is None:
+                raise serializers.ValidationError(
+                    {"home_visitor": ["Choose a home visitor of this agency."]}
+                )
+        with audit_refusal(action="family.enroll", target=referral, via="api"):
+            family = family_services.enroll_family(
+                referral=referral,
+                by=request.user,
+                enrolled_on=data["enrolled_on"],
+                caregivers=data["caregivers"],
+                children=data["children"],
+                consents=data["consents"],
+                prenatal=data["prenatal"],
+                gestational_weeks=data["gestational_weeks"],
+                home_visitor=visitor,
+                assign_reason=data["assign_reason"],
+                over_cap_confirmed=data["over_cap_confirmed"],
+            )
+        family.refresh_from_db()
+        context = {"today": timezone.localdate()}
+        return Response(
+            FamilySerializer(family, context=context).data, status=status.HTTP_201_CREATED
+        )
 
 
 class WaitlistView(PolicyAPIView):
@@ -464,14 +682,8 @@ class WaitlistView(PolicyAPIView):
         operation_id="waitlist_retrieve", responses={200: WaitlistSerializer, 403: FORBIDDEN}
     )
     def get(self, request):
-        agency = request.user.membership.agency
-        rows, priority = ranked_waitlist(agency_ids=[agency.pk], today=timezone.localdate())
-        record(
-            action="waitlist.read",
-            object_type="referral",
-            details={"count": len(rows), "ids": [r.referral.pk for r in rows], "via": "api"},
-        )
-        body = {"priority": list(priority), "count": len(rows), "results": rows}
+        shown = queries.waitlist(request.user, via="api")
+        body = {"priority": list(shown.priority), "count": len(shown.rows), "results": shown.rows}
         return Response(WaitlistSerializer(body).data)
 
 
@@ -485,14 +697,7 @@ class CapacityView(PolicyAPIView):
         responses={200: VisitorCapacitySerializer(many=True), 403: FORBIDDEN},
     )
     def get(self, request):
-        agency = request.user.membership.agency
-        rows = agency_capacity(agency, today=timezone.localdate())
-        record(
-            action="capacity.read",
-            object_type="agency",
-            object_id=agency.pk,
-            details={"home_visitors": len(rows), "via": "api"},
-        )
+        _, rows = queries.capacity(request.user, via="api")
         return Response(VisitorCapacitySerializer(rows, many=True).data)
 
 
@@ -526,3 +731,17 @@ class StateCapacityView(PolicyAPIView):
             details={"scope": "state", "agencies": len(rows), "via": "api"},
         )
         return Response(AgencyCapacitySerializer(rows, many=True).data)
+
+
+# The endpoints of this module, for imhhv/api/urls.py: `*intake.urlpatterns`.
+urlpatterns = [
+    path("referrals/", ReferralListView.as_view(), name="referrals"),
+    path("referrals/<int:pk>/", ReferralDetailView.as_view(), name="referral"),
+    path("referrals/<int:pk>/screen/", ReferralScreenView.as_view(), name="referral_screen"),
+    path("referrals/<int:pk>/override/", ReferralOverrideView.as_view(), name="referral_override"),
+    path("referrals/<int:pk>/close/", ReferralCloseView.as_view(), name="referral_close"),
+    path("referrals/<int:pk>/enroll/", EnrollView.as_view(), name="referral_enroll"),
+    path("waitlist/", WaitlistView.as_view(), name="waitlist"),
+    path("capacity/", CapacityView.as_view(), name="capacity"),
+    path("capacity/state/", StateCapacityView.as_view(), name="capacity_state"),
+]

@@ -417,10 +417,16 @@ def waitlist(user: User, *, via: str = "page", limit: int | None = None) -> Wait
     return Waitlist(rows, priority, today, agency_capacity(agency, today=today))
 
 
-def capacity(user: User) -> tuple[Agency, list[VisitorCapacity]]:
-    """The user's agency's home visitors against their caps (staff figures, no PHI: not
-    audited as a read of people's data)."""
+def capacity(user: User, *, via: str = "page") -> tuple[Agency, list[VisitorCapacity]]:
+    """The user's agency's home visitors against their caps (staff figures and counts)."""
     if not user.can("assign_caseload"):
         raise PermissionDenied
     agency = user.membership.agency
-    return agency, agency_capacity(agency)
+    rows = agency_capacity(agency, today=timezone.localdate())
+    record(
+        action="capacity.read",
+        object_type="agency",
+        object_id=agency.pk,
+        details={"home_visitors": len(rows), "via": via},
+    )
+    return agency, rows

@@ -338,8 +338,10 @@ def test_possible_duplicates_answer_409_and_save_nothing_until_confirmed(cast, a
     same_person = [{"first_name": " TESTA ", "last_name": "example", "birth_date": "1998-04-02"}]
     again = client.post(REFERRALS, referral_body(caregivers=same_person))
     assert again.status_code == 409
-    assert again.json()["possible_duplicates"] == {"referrals": [first], "families": []}
-    assert "confirm_not_duplicate" in again.json()["detail"]
+    body = again.json()
+    assert body["code"] == "possible_duplicates"
+    assert [r["id"] for r in body["referrals"]] == [first] and body["families"] == []
+    assert body["hidden"] == 0 and body["ask"] == ""
     assert Referral.objects.count() == 1
     confirmed = client.post(
         REFERRALS, referral_body(caregivers=same_person, confirm_not_duplicate=True)
@@ -347,7 +349,7 @@ def test_possible_duplicates_answer_409_and_save_nothing_until_confirmed(cast, a
     assert confirmed.status_code == 201 and Referral.objects.count() == 2
     assert trail(new_events) == [
         ("referral.create", "success"),
-        ("referral.duplicate_check", "success"),
+        ("referral.create", "denied"),  # possible duplicates, nothing saved
         ("referral.create", "success"),
     ]
 
@@ -365,11 +367,12 @@ def test_duplicates_by_medicaid_id_and_in_enrolled_families(cast, api):
     client = api(cast.admin_a)
     by_id = client.post(REFERRALS, referral_body(medicaid_id="MI-TEST-9"))
     assert by_id.status_code == 409
-    assert by_id.json()["possible_duplicates"]["families"] == [cast.family_a.pk]
+    named = [{"id": cast.family_a.pk, "name": cast.family_a.display_name}]
+    assert by_id.json()["families"] == named
     person = [{"first_name": "fran", "last_name": "FAMILY", "birth_date": "1990-05-05"}]
     by_name = client.post(REFERRALS, referral_body(caregivers=person))
     assert by_name.status_code == 409
-    assert by_name.json()["possible_duplicates"]["families"] == [cast.family_a.pk]
+    assert by_name.json()["families"] == named
     assert not Referral.objects.exists()
 
 
@@ -420,7 +423,7 @@ def test_screen_eligible(cast, api, new_events):
     response = client.post(referral_url(referral, "screen"))
     assert response.status_code == 200
     body = response.json()
-    assert body["eligible"] is True and set(body) == {"eligible", "reasons"}
+    assert body["eligible"] is True and set(body) == {"eligible", "reasons", "warnings"}
     assert any("under the 36-month limit" in r for r in body["reasons"])
     assert trail(new_events) == [("referral.screen", "success")]
     detail = client.get(referral_url(referral)).json()
@@ -724,8 +727,12 @@ def test_assign_over_the_cap_is_409_until_confirmed_with_a_reason(cast, api, new
         },
     )
     assert ok.status_code == 201 and ok.json()["assignment"]["over_cap_confirmed"] is True
-    events = new_events()
-    assert [(e.action, e.details["over_cap"]) for e in events] == [("family.assign", True)]
+    assert [(e.outcome, e.details.get("reason")) for e in new_events()][0] == (
+        "denied",
+        "over_cap",
+    )  # the 409 is audited; the 400 (no reason) is bad input
+    done = new_events(action="family.assign", outcome="success")
+    assert [e.details["over_cap"] for e in done] == [True]
 
 
 def test_assign_with_a_stale_version_is_409_and_the_first_save_stays(cast, api, new_events):
@@ -735,10 +742,12 @@ def test_assign_with_a_stale_version_is_409_and_the_first_save_stays(cast, api, 
     first = client.post(url, {"home_visitor": cast.hv_a2.pk, "version": seen})
     assert first.status_code == 201
     second = client.post(url, {"home_visitor": cast.hv_a_other_team.pk, "version": seen})
-    assert second.status_code == 409 and second.json() == {"detail": StaleEdit.message}
+    assert second.status_code == 409
+    assert second.json() == {"detail": StaleEdit.message, "code": "stale"}
     cast.family_a.refresh_from_db()
     assert cast.family_a.home_visitor == cast.hv_a2
-    assert trail(new_events) == [("family.assign", "success")]
+    assert trail(new_events) == [("family.assign", "success"), ("family.assign", "denied")]
+    assert new_events()[-1].details["reason"] == "stale"
 
 
 @pytest.mark.parametrize(
@@ -813,7 +822,8 @@ def test_discharge_then_the_family_is_read_only(cast, api, new_events):
     assign = client.post(family_url(cast.family_a, "assign"), {"home_visitor": cast.hv_a2.pk})
     again = client.post(family_url(cast.family_a, "discharge"), discharge_body(cast.family_a))
     assert assign.status_code == again.status_code == 409
-    assert assign.json() == again.json() == {"detail": FamilyIsDischarged.message}
+    refused = {"detail": FamilyIsDischarged.message, "code": "discharged"}
+    assert assign.json() == again.json() == refused
     assert trail(new_events) == [("family.write", "denied")] * 2
     cast.family_a.refresh_from_db()
     assert cast.family_a.home_visitor == cast.hv_a
@@ -859,7 +869,7 @@ def test_discharge_before_the_current_assignment_began_is_400_not_500(cast, api)
     del body["version"]
     response = client.post(family_url(cast.family_a, "discharge"), body)
     assert response.status_code == 400
-    assert "assignment began" in dig(response.json(), ("discharged_on",))
+    assert "discharge on or after that day" in dig(response.json(), ("discharged_on",))
     assert cast.family_a.enrollments.filter(discharged_on__isnull=True).exists()
 
 
@@ -868,9 +878,11 @@ def test_discharge_with_a_stale_version_is_409(cast, api, new_events):
     client = api(cast.admin_a)
     client.post(family_url(cast.family_a, "assign"), {"home_visitor": cast.hv_a2.pk})
     response = client.post(family_url(cast.family_a, "discharge"), stale)
-    assert response.status_code == 409 and response.json() == {"detail": StaleEdit.message}
+    assert response.status_code == 409
+    assert response.json() == {"detail": StaleEdit.message, "code": "stale"}
     assert cast.family_a.enrollments.filter(discharged_on__isnull=True).exists()
-    assert not new_events(action="family.discharge")
+    assert not new_events(action="family.discharge", outcome="success")
+    assert [e.details["reason"] for e in new_events(action="family.discharge")] == ["stale"]
 
 
 # --- schema -----------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from typing import Any
 from django.db import models
 
 from imhhv.accounts.pages import attempt
-from imhhv.audit.models import Outcome
-from imhhv.audit.services import record
 from imhhv.core.errors import DomainError
+from imhhv.families.refusals import record_refusal
 
 
 def attempt_audited(
@@ -47,12 +46,5 @@ def attempt_audited(
     result = attempt(form, run, fields=fields, **kwargs)
     if not refusals:
         return result, None
-    refusal = refusals[0]
-    record(
-        action=action,
-        outcome=Outcome.DENIED,
-        target=target,
-        object_type=object_type,
-        details={"reason": refusal.code, **getattr(refusal, "audit_details", {})},
-    )
-    return None, refusal
+    record_refusal(refusals[0], action=action, target=target, object_type=object_type)
+    return None, refusals[0]

@@ -162,6 +162,10 @@ def account(request: HttpRequest) -> HttpResponse:
         if action == "regenerate" and has_confirmed_device(user):
             codes = services.regenerate_recovery_codes(user=user)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
+        if action == "sign_out_everywhere":
+            services.sign_out_everywhere(request=request)
+            messages.info(request, "You are signed out everywhere; your API tokens are revoked.")
+            return redirect("accounts:login")
         if action == "remove" and has_confirmed_device(user):
             if user.mfa_required and not settings.DEMO_MODE:
                 messages.error(

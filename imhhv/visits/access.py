@@ -43,8 +43,8 @@ def visit_day(visit: Visit) -> date:
     return timezone.localdate(visit.started_at or visit.scheduled_at)
 
 
-def require_writable(visit: Visit, *, amending: bool = False) -> None:
-    """Refuse a change to a visit of a discharged family, but for the one exception.
+def is_writable(visit: Visit, *, amending: bool = False) -> bool:
+    """Whether a visit may change: its family is enrolled, or the one exception applies.
 
     A discharged family is read-only (`FamilyIsDischarged`, 409). The exception
     (`imhhv.core.fidelity.note_open_after_discharge`): the unsigned note of a visit made
@@ -53,24 +53,30 @@ def require_writable(visit: Visit, *, amending: bool = False) -> None:
     calls this; `get_visit_for_user(write=True)` too, so a page says so at once.
     """
     from imhhv.core.fidelity import note_open_after_discharge
-    from imhhv.visits.errors import FamilyIsDischarged
     from imhhv.visits.queries import holidays
 
     episodes = list(visit.family.enrollments.values_list("enrolled_on", "discharged_on"))
     if any(discharged is None for _, discharged in episodes):
-        return
-    if not amending and not visit.is_signed:
-        day = visit_day(visit)
-        ends = [end for start, end in episodes if start <= day <= end]
-        if ends and note_open_after_discharge(
-            day,
-            max(ends),
-            timezone.localdate(),
-            late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
-            holidays=holidays(),
-        ):
-            return
-    raise FamilyIsDischarged
+        return True
+    if amending or visit.is_signed:
+        return False
+    day = visit_day(visit)
+    ends = [end for start, end in episodes if start <= day <= end]
+    return bool(ends) and note_open_after_discharge(
+        day,
+        max(ends),
+        timezone.localdate(),
+        late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
+        holidays=holidays(),
+    )
+
+
+def require_writable(visit: Visit, *, amending: bool = False) -> None:
+    """`FamilyIsDischarged` (409) unless `is_writable`: every visit service calls this."""
+    from imhhv.visits.errors import FamilyIsDischarged
+
+    if not is_writable(visit, amending=amending):
+        raise FamilyIsDischarged
 
 
 def get_visit_for_user(user: User, visit_id: int, *, write: bool = False) -> Visit:
@@ -92,19 +98,16 @@ def get_visit_for_user(user: User, visit_id: int, *, write: bool = False) -> Vis
             details={"reason": "only the visit's home visitor documents it"},
         )
         raise PermissionDenied
-    if write:
+    if write and not is_writable(visit, amending=visit.is_signed):
         from imhhv.visits.errors import FamilyIsDischarged
 
-        try:
-            require_writable(visit, amending=visit.is_signed)
-        except FamilyIsDischarged:
-            record(
-                action="visit.write",
-                outcome=Outcome.DENIED,
-                target=visit,
-                details={"reason": "discharged: read-only"},
-            )
-            raise
+        record(
+            action="visit.write",
+            outcome=Outcome.DENIED,
+            target=visit,
+            details={"reason": "discharged: read-only"},
+        )
+        raise FamilyIsDischarged
     return visit
 
 

@@ -1,10 +1,12 @@
-"""The fidelity catalogue page: everyone reads the current version; the state publishes."""
+"""The fidelity catalogue page: everyone reads the current version; the state publishes
+(`services.publish_catalogue`, the same call as `POST /api/v1/catalogue/versions/`)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import SIGNED_IN, policy
 from imhhv.visits import services
 from imhhv.visits.forms import CataloguePublishForm, StrategyFormSet
@@ -23,8 +25,6 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     ]
     post = request.POST if request.method == "POST" and can_publish else None
     if request.method == "POST" and not can_publish:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("Only the state administrator publishes the fidelity catalogue.")
     title = CataloguePublishForm(
         post,
@@ -39,14 +39,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             for f in rows.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("text")
         ]
-        try:
-            new = services.publish_catalogue(
-                title=title.cleaned_data["title"], strategies=kept, by=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                title.add_error(None, message)
-        else:
+        new = attempt(
+            title,
+            services.publish_catalogue,
+            title=title.cleaned_data["title"],
+            strategies=kept,
+            by=request.user,
+        )
+        if new is not None:
             messages.success(
                 request, f"Version {new.version} published. New visits use it from now on."
             )

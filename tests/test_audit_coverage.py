@@ -24,7 +24,9 @@ agency-B user instead: 404 and one `denied` event, because the denial must come 
 anything is read or validated. Its GET as the allowed user must answer 405 with no event
 (nothing was read). API patterns (`api/…`) run with a token, pages with a session.
 
-The hand list at the end keeps the reads without an object id (lists, home, audit page).
+Every pattern without an id is walked too, as each role: never more than one event per
+request, a refusal is exactly one denial, and a list of people (PEOPLE_LISTS) answered 200
+is exactly one success. The hand list at the end pins the action names of a few of them.
 """
 
 import re
@@ -370,6 +372,44 @@ def test_a_foreign_nested_id_is_denied_with_one_event(world, send, pattern, inde
     """The own family with agency B's caregiver (child, consent …): one denial, a 404."""
     user = world.allowed_user(pattern)
     denied_request(send, pattern, user, world.url(pattern, foreign_at=index))
+
+
+WITHOUT_IDS = [(r, n, c) for r, n, c in ALL if not PARAM.search(r)]
+# Pages and endpoints without an id that list people: every 200 writes one success event.
+# (The home page is one only for a home visitor, whose home is the caseload: see below.)
+PEOPLE_LISTS = {
+    "families:list",
+    "families:referrals",
+    "families:waitlist",
+    "visits:week",
+    "visits:team_week",
+    "audit:log",
+    "api:families",
+    "api:referrals",
+    "api:waitlist",
+    "api:visits",
+}
+WALKERS = ("hv_a", "sup_a", "admin_a", "state_admin", "evaluator")
+
+
+@pytest.mark.parametrize(
+    ("route", "name", "callback"), WITHOUT_IDS, ids=[n for _, n, _ in WITHOUT_IDS]
+)
+def test_every_page_without_an_id_writes_at_most_one_event(cast, send, route, name, callback):
+    """As each role: never two events for one request; a refusal is one denial; a list of
+    people answered 200 is one success."""
+    assert not set(PEOPLE_LISTS) - {n for _, n, _ in WITHOUT_IDS}, "stale PEOPLE_LISTS"
+    for who in WALKERS:
+        user = getattr(cast, who)
+        response, events = send(user, "get", reverse(name), api=route.startswith("api/"))
+        summary = [(e.action, e.outcome) for e in events]
+        assert len(events) <= 1, f"GET {name} as {who} wrote {len(events)} events: {summary}"
+        if response.status_code in (401, 403, 404):
+            assert len(events) == 1 and events[0].outcome == "denied", (
+                f"GET {name} as {who} answered {response.status_code} with {summary}"
+            )
+        if name in PEOPLE_LISTS and response.status_code == 200:
+            assert summary and summary[0][1] == "success", f"GET {name} as {who}: {summary}"
 
 
 # Reads without an object id: (who, how, path builder, status, action, outcome).

@@ -3,9 +3,10 @@
 Reading and writing have different scopes (issue 7):
 
 - **Read** (`staff_visible_to`): an agency administrator sees everyone who holds or held a
-  membership at their agency, so past staff stay visible as history; of each person they
-  see only the memberships at their own agency (`memberships_visible_to`), never where the
-  person went next. Staff outside that are a 404, like missing, and the denial is audited.
+  membership at their agency (and anyone with a role proposed there, waiting for them),
+  so past staff stay visible as history; of each person they see only the memberships at
+  their own agency (`memberships_visible_to`), never where the person went next. Staff
+  outside that are a 404, like missing, and the denial is audited.
 - **Write** (`may_manage`): only the agency the person belongs to *now* may change or
   deactivate them. The deciding membership is the current one; with none, the next one
   that will start (an account created to start next month); with neither, the last one
@@ -22,7 +23,7 @@ Reading and writing have different scopes (issue 7):
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -59,7 +60,12 @@ def staff_visible_to(user: User) -> QuerySet[User]:
     if agency_id is None:
         return User.objects.none()
     members = Membership.objects.filter(agency_id=agency_id).values("user_id")
-    return User.objects.filter(pk__in=members)
+    # A new account the state proposed for this agency: its administrator must see whom
+    # they are asked to confirm.
+    proposed = MembershipProposal.objects.filter(
+        agency_id=agency_id, status=MembershipProposal.Status.PENDING
+    ).values("user_id")
+    return User.objects.filter(Q(pk__in=members) | Q(pk__in=proposed))
 
 
 def memberships_visible_to(user: User, staff: User) -> QuerySet[Membership]:

@@ -122,3 +122,16 @@ def test_huge_or_missing_ids_are_404(cast, login):
     client = login(cast.admin_a)
     assert client.get("/staff/99999999999999999999/").status_code == 404
     assert client.get("/staff/999999/").status_code == 404
+
+
+def test_the_agency_sees_a_new_account_proposed_for_it_read_only(cast, login):
+    from imhhv.accounts.tests.factories import MembershipProposalFactory, UserFactory
+
+    proposal = MembershipProposalFactory(
+        user=UserFactory(), agency=cast.agency_a, proposed_by=cast.state_admin
+    )
+    client = login(cast.admin_a)
+    page = client.get(detail(proposal.user)).content.decode()
+    assert "not a member of your agency yet" in page and "Save the change" not in page
+    admin_b = member(Role.AGENCY_ADMIN, agency=cast.agency_b)
+    assert login(admin_b).get(detail(proposal.user)).status_code == 404

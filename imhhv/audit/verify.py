@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.db.models import Count
 from django.utils import timezone
 
 from imhhv.audit.keys import configured_keys, legacy_through
@@ -42,6 +43,12 @@ def verify_audit_chain(
         head_hash=head.hash if head and head.seq else None,
         checkpoints=checkpoints,
     )
+
+
+def events_per_key() -> list[tuple[str, int]]:
+    """(key id, number of events sealed with it), by key id."""
+    rows = AuditEvent.objects.order_by("key_id").values("key_id").annotate(n=Count("id"))
+    return [(row["key_id"], row["n"]) for row in rows]
 
 
 def current_checkpoint() -> dict:

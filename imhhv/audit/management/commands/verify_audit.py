@@ -3,7 +3,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imhhv.audit.verify import BadCheckpointFile, read_checkpoints, verify_audit_chain
+from imhhv.audit.verify import (
+    BadCheckpointFile,
+    events_per_key,
+    read_checkpoints,
+    verify_audit_chain,
+)
 
 
 class Command(BaseCommand):
@@ -39,3 +44,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Audit trail intact: {checked} events checked in {elapsed:.2f} s{against}."
         )
+        # Which keys are still needed to verify (a key can retire only with its events').
+        per_key = ", ".join(f"{key_id or '(legacy)'}: {n}" for key_id, n in events_per_key())
+        if per_key:
+            self.stdout.write(f"Sealed with key ids {per_key}.")

@@ -5,12 +5,10 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from imhhv.agencies.models import ProgramPolicy
-from imhhv.agencies.policy import policy_on
 from imhhv.agencies.tests.factories import StateHolidayFactory
-from imhhv.families.models import RiskFactor
 from imhhv.reference.holidays import holidays_between
-from imhhv.reference.models import StateHoliday
+from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
+from imhhv.reference.policy import policy_on
 
 SETTINGS = reverse("agencies:settings")
 TODAY = timezone.localdate()

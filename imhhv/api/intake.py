@@ -594,8 +594,8 @@ class EnrollSerializer(serializers.Serializer):
     caregivers = EnrollCaregiverSerializer(many=True, help_text="Exactly one primary.")
     children = EnrollChildSerializer(many=True, help_text="Born or expected, at least one.")
     consents = serializers.ListField(
-        child=serializers.ChoiceField(choices=Consent.Kind.choices),
-        help_text="Consent to services is required.",
+        child=serializers.CharField(max_length=20),
+        help_text=f"Consent kinds ({', '.join(Consent.Kind.values)}); services is required.",
     )
     prenatal = serializers.BooleanField(default=False)
     gestational_weeks = serializers.IntegerField(
@@ -620,6 +620,13 @@ class EnrollSerializer(serializers.Serializer):
     def validate_children(self, value):
         if len(value) > 6:
             raise serializers.ValidationError("Give at most six children.")
+        return value
+
+    def validate_consents(self, value):
+        # Checked here (not with a second enum of the same choices in the schema).
+        unknown = sorted(set(value) - set(Consent.Kind.values))
+        if unknown:
+            raise serializers.ValidationError(f"Unknown consent: {', '.join(unknown)}.")
         return value
 
 

@@ -46,8 +46,15 @@ def has_statewide_reach(user: User) -> bool:
 
 
 def _managed_agency_id(user: User) -> int | None:
-    """The agency an agency-level staff manager manages, or None."""
+    """The agency an agency-level staff manager manages, or None.
+
+    Statewide reach is never an agency's own administration, even on a membership that
+    names an agency: otherwise the state could grant PHI roles there without a second
+    person.
+    """
     if not user.is_authenticated or not user.can("manage_staff") or user.membership is None:
+        return None
+    if user.can("manage_staff_statewide"):
         return None
     return user.membership.agency_id
 

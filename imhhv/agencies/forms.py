@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from imhhv.core.policy import check_policy
 from imhhv.core.waitlist import PRIORITY_CRITERIA, parse_priority
 from imhhv.reference.models import ProgramPolicy
 
@@ -31,25 +32,26 @@ class PolicyForm(forms.ModelForm):
             + ", ".join(f"{code} ({words})" for code, words in PRIORITY_CRITERIA.items())
         )
 
-    def clean_effective_from(self):
-        day = self.cleaned_data["effective_from"]
-        if day < timezone.localdate():
-            raise forms.ValidationError("A new policy cannot take effect in the past.")
-        return day
-
     def clean_waitlist_priority(self):
+        # Shape only: the canonical spelling. Whether the criteria exist is a rule below.
+        text = self.cleaned_data["waitlist_priority"]
         try:
-            return ",".join(parse_priority(self.cleaned_data["waitlist_priority"]))
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from error
+            return ",".join(parse_priority(text))
+        except ValueError:
+            return text
 
     def clean(self):
+        """Every rule message at once, from the one rule the service also applies."""
         data = super().clean()
-        limit, planning = data.get("age_limit_months"), data.get("transition_planning_months")
-        if limit and planning and planning >= limit:
-            self.add_error(
-                "transition_planning_months", "Transition planning must start before the age limit."
-            )
+        errors = check_policy(
+            today=timezone.localdate(),
+            effective_from=data.get("effective_from"),
+            age_limit_months=data.get("age_limit_months"),
+            transition_planning_months=data.get("transition_planning_months"),
+            waitlist_priority=data.get("waitlist_priority"),
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data
 
 

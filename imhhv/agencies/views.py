@@ -34,9 +34,15 @@ def program_settings(request: HttpRequest) -> HttpResponse:
     factor_form = RiskFactorForm(request.POST if action == "risk_factor" else None)
     holiday_form = HolidayForm(request.POST if action == "holiday" else None)
     if action == "policy" and policy_form.is_valid():
-        services.publish_policy(policy=policy_form.save(commit=False), by=request.user)
-        messages.success(request, "Policy published.")
-        return redirect("agencies:settings")
+        published = attempt(
+            policy_form,
+            services.publish_policy,
+            policy=policy_form.save(commit=False),
+            by=request.user,
+        )
+        if published is not None:
+            messages.success(request, "Policy published.")
+            return redirect("agencies:settings")
     if action == "risk_factor" and factor_form.is_valid():
         added = attempt(
             factor_form, services.add_risk_factor, **factor_form.cleaned_data, by=request.user

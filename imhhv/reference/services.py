@@ -9,9 +9,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from imhhv.audit.services import diff, record
 from imhhv.core.calendar import SATURDAY, federal_holidays
+from imhhv.core.policy import check_policy
 from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
 from imhhv.reference.policy import policy_on
 
@@ -28,8 +30,18 @@ def publish_policy(*, policy: ProgramPolicy, by) -> ProgramPolicy:
     """Add a policy version; the one in effect before that day stays for the record.
 
     Publishing again for the same day replaces that day's version (a correction before it
-    takes effect); the audit event keeps the values it replaced.
+    takes effect); the audit event keeps the values it replaced. The rules of
+    `imhhv.core.policy.check_policy` apply (not in the past, planning before the limit).
     """
+    errors = check_policy(
+        today=timezone.localdate(),
+        effective_from=policy.effective_from,
+        age_limit_months=policy.age_limit_months,
+        transition_planning_months=policy.transition_planning_months,
+        waitlist_priority=policy.waitlist_priority,
+    )
+    if errors:
+        raise ValidationError({field: [message] for field, message in errors.items()})
     before = policy_on(policy.effective_from)
     ProgramPolicy.objects.filter(effective_from=policy.effective_from).delete()
     policy.created_by = by

@@ -62,12 +62,13 @@ def is_writable(visit: Visit, *, amending: bool = False) -> bool:
         return False
     day = visit_day(visit)
     ends = [end for start, end in episodes if start <= day <= end]
+    today = timezone.localdate()
     return bool(ends) and note_open_after_discharge(
         day,
         max(ends),
-        timezone.localdate(),
+        today,
         late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
-        holidays=holidays(),
+        holidays=holidays(day, max(day, today)),
     )
 
 

@@ -64,22 +64,30 @@ class Facts:
     # (family_id, visitor_id, start, end or None): who had the family when
     assignments: list[tuple[int, int, date, date | None]]
     plans: list[PlanChange] = field(default_factory=list)  # every family's plan history
+    holidays: frozenset[date] = frozenset()  # not business days, for note timeliness
+    agency_of: dict[int, int] = field(default_factory=dict)  # family id -> agency id
 
 
 def _local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
-def read_facts(families: QuerySet[Family] | list[int], start: date, end: date) -> Facts:
-    """Everything the metrics of [start, end] need about these families (5 queries, one
-    more for a queryset). Pass ids only when they come from a scoped queryset."""
+def read_facts(
+    families: QuerySet[Family],
+    start: date,
+    end: date,
+    *,
+    with_holidays: bool = True,
+) -> Facts:
+    """Everything the metrics of [start, end] need about these (scoped) families: six
+    queries, the families a subquery of each (no list of ids through Python, which at
+    the state's scale would also pass SQLite's limit on parameters), plus one for the
+    holiday calendar."""
     first, last = fact_window(start, end)
     # Aware bounds, so the database compares indexed datetimes (no per-row date casts).
     lo = timezone.make_aware(datetime.combine(first, datetime_time.min))
     hi = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime_time.min))
-    family_ids = (
-        families if isinstance(families, list) else list(families.values_list("pk", flat=True))
-    )
+    family_ids = families.order_by().values("pk")
     rows = list(
         Visit.objects.filter(family_id__in=family_ids)
         .filter(
@@ -146,18 +154,28 @@ def read_facts(families: QuerySet[Family] | list[int], start: date, end: date) -
         plans.append(PlanChange(family_id, effective_from, frequency, pk))
         if frequency == VisitPlan.Frequency.PAUSED:
             pauses[family_id].append((effective_from, paused_until))
-    enrollments = [
-        EnrollmentSpan(family_id, enrolled, discharged, tuple(pauses.get(family_id, ())))
-        for family_id, enrolled, discharged in Enrollment.objects.filter(
-            family_id__in=family_ids
-        ).values_list("family_id", "enrolled_on", "discharged_on")
-    ]
+    enrollments = []
+    agency_of: dict[int, int] = {}
+    for family_id, agency_id, enrolled, discharged in Enrollment.objects.filter(
+        family_id__in=family_ids
+    ).values_list("family_id", "family__agency_id", "enrolled_on", "discharged_on"):
+        enrollments.append(
+            EnrollmentSpan(family_id, enrolled, discharged, tuple(pauses.get(family_id, ())))
+        )
+        agency_of[family_id] = agency_id
     assignments = list(
         Assignment.objects.filter(family_id__in=family_ids).values_list(
             "family_id", "home_visitor_id", "start_date", "end_date"
         )
     )
-    return Facts(visits, enrollments, assignments, plans)
+    # Holidays once for the whole report: from the first visit day to a month past the
+    # later of the period's end and today (a deadline runs a few business days on).
+    days_off = (
+        holidays(first, max(last, timezone.localdate()) + timedelta(days=31))
+        if with_holidays
+        else frozenset()
+    )
+    return Facts(visits, enrollments, assignments, plans, days_off, agency_of)
 
 
 def spans_of_visitor(facts: Facts, visitor_id: int) -> list[EnrollmentSpan]:
@@ -184,7 +202,7 @@ def _summary(
     start: date,
     end: date,
     today: date,
-    plans: Iterable[PlanChange] = (),
+    facts: "Facts",
 ) -> FidelitySummary:
     return summarize(
         visits,
@@ -193,8 +211,8 @@ def _summary(
         end,
         today=today,
         late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
-        holidays=holidays(),
-        plans=plans,
+        holidays=facts.holidays,
+        plans=facts.plans,
     )
 
 
@@ -205,9 +223,7 @@ def summaries_by_visitor(
     for fact in facts.visits:
         by_visitor[fact.visitor_id].append(fact)
     return {
-        v: _summary(
-            by_visitor.get(v, []), spans_of_visitor(facts, v), start, end, today, facts.plans
-        )
+        v: _summary(by_visitor.get(v, []), spans_of_visitor(facts, v), start, end, today, facts)
         for v in visitor_ids
     }
 
@@ -224,7 +240,7 @@ def summaries_by_group(
     for visitor, group in group_of_visitor.items():
         spans[group].extend(spans_of_visitor(facts, visitor))
     return {
-        g: _summary(visits.get(g, []), spans.get(g, []), start, end, today, facts.plans)
+        g: _summary(visits.get(g, []), spans.get(g, []), start, end, today, facts)
         for g in set(group_of_visitor.values())
     }
 
@@ -248,11 +264,11 @@ def summaries_by_family_group(
         group = group_of_family(span.family_id)
         if group is not None:
             spans[group].append(span)
-    return {g: _summary(visits[g], spans[g], start, end, today) for g in spans}
+    return {g: _summary(visits[g], spans[g], start, end, today, facts) for g in spans}
 
 
 def summary_of_families(facts: Facts, start: date, end: date, *, today: date) -> FidelitySummary:
-    return _summary(facts.visits, facts.enrollments, start, end, today, facts.plans)
+    return _summary(facts.visits, facts.enrollments, start, end, today, facts)
 
 
 def weekly_trend(facts: Facts, start: date, end: date, *, visitor_id: int | None = None):
@@ -282,7 +298,7 @@ def family_rows(
         if fact.visitor_id == visitor_id:
             visits[fact.family_id].append(fact)
     return {
-        fid: _summary(visits.get(fid, []), family_spans, start, end, today, facts.plans)
+        fid: _summary(visits.get(fid, []), family_spans, start, end, today, facts)
         for fid, family_spans in spans.items()
     }
 
@@ -297,7 +313,7 @@ def disengaged_families(
 
     families = my_caseload(user).active()
     start = week_start(today) - timedelta(weeks=threshold_weeks + 1)
-    facts = read_facts(families, start, today)
+    facts = read_facts(families, start, today, with_holidays=False)
     streaks = missed_streaks(
         facts.visits, spans_of_visitor(facts, user.pk), today, threshold_weeks=threshold_weeks
     )
@@ -480,9 +496,10 @@ def fidelity_report(
     elif level == "agency":
         families = counted.filter(agency_id__in=[u.id for u in units])
         if unit is None:
-            agency_of = dict(families.values_list("pk", "agency_id"))
-            facts = read_facts(list(agency_of), start, end)
-            by_agency = summaries_by_family_group(facts, agency_of.get, start, end, today=today)
+            facts = read_facts(families, start, end)
+            by_agency = summaries_by_family_group(
+                facts, facts.agency_of.get, start, end, today=today
+            )
             rows = [FidelityRow(u, by_agency.get(u.id)) for u in units]
             total, trend = None, []
         else:
@@ -505,9 +522,8 @@ def fidelity_report(
 
         agencies = list(Agency.objects.filter(state_id__in=[u.id for u in units]).order_by("name"))
         families = counted.filter(agency__in=agencies)
-        agency_of = dict(families.values_list("pk", "agency_id"))
-        facts = read_facts(list(agency_of), start, end)
-        by_agency = summaries_by_family_group(facts, agency_of.get, start, end, today=today)
+        facts = read_facts(families, start, end)
+        by_agency = summaries_by_family_group(facts, facts.agency_of.get, start, end, today=today)
         rows = [
             FidelityRow(FidelityUnit("agency", a.pk, a.name, a.pk), by_agency.get(a.pk))
             for a in agencies

@@ -34,9 +34,12 @@ from imhhv.visits.models import Visit, VisitPlan
 NOT_SEEN_DAYS = 14
 
 
-def holidays() -> frozenset[date]:
-    """The days that are not business days, for every late-note check (weekends aside)."""
-    return frozenset()
+def holidays(start: date, end: date) -> frozenset[date]:
+    """Holidays in [start, end] (federal, computed, and the state's own days; one query):
+    not business days in any late-note check. Ask once per page or report."""
+    from imhhv.reference.holidays import holidays_between
+
+    return holidays_between(start, end)
 
 
 def plan_on(family: Family, day: date) -> VisitPlan | None:
@@ -163,7 +166,7 @@ def documented_late(visit: Visit, today: date) -> bool:
         day,
         done,
         business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
-        holidays=holidays(),
+        holidays=holidays(day, max(day, done)),
     )
 
 

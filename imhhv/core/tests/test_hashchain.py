@@ -185,3 +185,15 @@ def test_any_cut_below_the_last_checkpoint_is_detected(length, cut):
         checkpoints=[checkpoint],
     )
     assert broken is not None
+
+
+def test_a_genesis_checkpoint_must_hold_the_genesis_hash():
+    events = build([{"a": 1}])
+    assert verify(events, checkpoints=[Checkpoint(0, GENESIS)]) == (1, None)
+    _, broken = verify(events, checkpoints=[Checkpoint(0, "f" * 64)])
+    assert broken.seq == 0 and "genesis" in broken.reason
+
+
+def test_an_empty_chain_against_a_later_checkpoint_is_found():
+    _, broken = verify([], head_seq=0, checkpoints=[Checkpoint(3, "a" * 64)])
+    assert broken.seq == 1 and "ends at seq 0" in broken.reason

@@ -9,9 +9,11 @@ Every date is relative to today (the frozen today when a test travels in time); 
 made by the factories in `tests/factories.py`.
 
 The test clock: when IMHHV_TEST_CLOCK holds an ISO datetime with its UTC offset (CI sets
-one per run, e.g. 05:30 and 23:30 in Detroit), every test starts at that instant and the
-clock ticks on from there (`time_machine`), proving that no test depends on the hour it runs
-at. A test that travels itself still does: the innermost travel wins.
+one per run, e.g. 05:30 and 23:30 in Detroit), the session runs as if started at that
+instant (from `pytest_configure`, so module-level values computed at import see it too),
+every test starts again at exactly that instant, and the clock ticks on from there
+(`time_machine`): this proves that no test depends on the hour it runs at. A test that
+travels itself still does: the innermost travel wins.
 """
 
 import os
@@ -55,6 +57,21 @@ def _test_clock() -> datetime | None:
 
 
 TEST_CLOCK = _test_clock()
+
+
+_session_travel = None
+
+
+def pytest_configure(config):
+    global _session_travel
+    if TEST_CLOCK is not None:
+        _session_travel = time_machine.travel(TEST_CLOCK, tick=True)
+        _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    if _session_travel is not None:
+        _session_travel.stop()
 
 
 def pytest_report_header(config):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
+from imhhv.agencies import services
 from imhhv.agencies.forms import HolidayForm, PolicyForm, RiskFactorForm
-from imhhv.reference import services
 from imhhv.reference.holidays import calendar_between
 from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
 from imhhv.reference.policy import policy_on

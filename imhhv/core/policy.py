@@ -1,7 +1,7 @@
 """What makes a program policy version valid (DOMAIN.md §2), written once.
 
 The settings form shows these messages next to its fields, and
-`imhhv.reference.services.publish_policy` refuses a version that breaks them, so a policy
+`imhhv.agencies.services.publish_policy` refuses a version that breaks them, so a policy
 published any other way (a command, a future API endpoint) is held to the same rules.
 """
 

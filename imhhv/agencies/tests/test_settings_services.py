@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from imhhv.agencies.services import publish_policy
 from imhhv.reference.models import ProgramPolicy
-from imhhv.reference.services import publish_policy
 
 
 def test_a_policy_in_the_past_is_refused_by_the_service(cast, new_events):

@@ -1,5 +1,8 @@
-"""Changes to statewide reference data (policy versions, risk factors, holidays).
+"""Changes to statewide reference data (policy versions, risk factors, holidays), made on
+the program settings page.
 
+The data lives low in the house (`imhhv/reference`), so every app can read it; the writes
+live here, one layer up, because they are audited (`imhhv/audit` sits above reference).
 Each is one keyword-only function, atomic, writing its audit event in the same
 transaction. Refusals about a value are `ValidationError`s keyed by field, which the
 settings page shows on its form (`imhhv.accounts.pages.attempt`).

@@ -87,10 +87,13 @@ class TokenView(PolicyAPIView):
     def _second_factor(self, user, otp: str) -> tuple[str | None, str | None]:
         """(the factor used, or None; an error for the caller, or None).
 
-        A valid code is not an event of its own: it goes into the one `login` event.
+        A valid code is not an event of its own: it goes into the one `login` event. Each
+        refusal writes one event: `mfa.verify` failed for a wrong code, `login` failed
+        (reason given) when the code is missing or two-factor is not set up.
         """
         if user_has_device(user, confirmed=True):
             if not otp:
+                self._refused(user, "second factor missing")
                 return None, "This account uses two-factor sign-in: send the code as otp."
             device = match_token(user, otp.strip().replace(" ", "").lower())
             if device is None:
@@ -100,8 +103,17 @@ class TokenView(PolicyAPIView):
                 return None, "That two-factor code is not valid."
             return ("recovery code" if isinstance(device, StaticDevice) else "authenticator"), None
         if user.mfa_required and not settings.DEMO_MODE:
+            self._refused(user, "second factor not set up")
             return None, "Set up two-factor sign-in in the web app before using the API."
         return None, None
+
+    def _refused(self, user, reason: str) -> None:
+        record(
+            action="login",
+            outcome=Outcome.FAILURE,
+            user=user,
+            details={"via": "api", "reason": reason},
+        )
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):

@@ -72,3 +72,25 @@ def test_twenty_failures_from_one_address_lock_it_for_every_username(cast, clien
         assert post(client, "hv_a", PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 200
         clock.shift(timedelta(minutes=15))
         assert post(client, "hv_a", PASSWORD).status_code == 200
+
+
+def test_every_refused_token_request_writes_one_event(cast, client, new_events):
+    body_events = []
+    for username, password, otp in [
+        ("hv_a", "wrong-password-123", None),  # wrong password
+        ("admin_a", PASSWORD, None),  # administrator without two-factor set up
+    ]:
+        new_events.reset()
+        assert post(client, username, password, otp=otp).status_code == 400
+        body_events.append([(e.action, e.outcome) for e in new_events()])
+    device = verified_device(cast.admin_a)
+    for otp in (None, "000000" if totp(device.bin_key) != 0 else "111111"):
+        new_events.reset()
+        assert post(client, "admin_a", PASSWORD, otp=otp).status_code == 400
+        body_events.append([(e.action, e.outcome) for e in new_events()])
+    assert body_events == [
+        [("login", "failure")],
+        [("login", "failure")],
+        [("login", "failure")],
+        [("mfa.verify", "failure")],
+    ]

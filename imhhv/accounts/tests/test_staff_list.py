@@ -1,0 +1,25 @@
+"""The staff list: an agency's current and former members, each with their membership at
+this agency only; constant queries however many staff."""
+
+from django.urls import reverse
+
+from imhhv.accounts.tests.factories import member, moved
+from imhhv.core.roles import Role
+
+LIST = reverse("staff:list")
+
+
+def test_a_former_member_is_listed_without_where_they_went(cast, login):
+    moved(cast.hv_a, role=Role.HOME_VISITOR, team=cast.team_b)
+    page = login(cast.admin_a).get(LIST).content.decode()
+    row = page[page.index("hv_a</td>") :].split("</tr>")[0]
+    assert "no active role here" in row and "Beta" not in row
+
+
+def test_queries_do_not_grow_with_the_staff(cast, login, django_assert_max_num_queries):
+    client = login(cast.admin_a)
+    client.get(LIST)
+    for _ in range(30):
+        member(Role.HOME_VISITOR, team=cast.team_a)
+    with django_assert_max_num_queries(12):
+        assert client.get(LIST).status_code == 200

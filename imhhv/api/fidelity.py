@@ -58,9 +58,11 @@ class FidelityOut(serializers.Serializer):
     parts = FidelityResultOut(many=True)
 
 
-def summary_json(summary: FidelitySummary | None, *, with_family_ids: bool) -> dict | None:
-    if summary is None:
-        return None
+def summary_json(summary: FidelitySummary | dict | None, *, with_family_ids: bool) -> dict | None:
+    """A summary as JSON; figures already suppressed for outside an agency (a dict) as
+    they are."""
+    if summary is None or isinstance(summary, dict):
+        return summary
     data = asdict(summary)
     data["start"], data["end"] = summary.start.isoformat(), summary.end.isoformat()
     disengaged = data.pop("disengaged")

@@ -41,6 +41,8 @@ from imhhv.core.fidelity import (
     WeekCoverage,
     coverage_by_week,
     fact_window,
+    public_figures,
+    public_trend,
     summarize,
 )
 from imhhv.core.roles import Role
@@ -370,7 +372,9 @@ def parse_period(params, *, today: date) -> Period:
 @dataclass
 class FidelityRow:
     unit: FidelityUnit  # a part of the report's unit, or one unit of the level
-    summary: FidelitySummary | None  # None: no data in the period
+    # None: no data in the period. Outside an agency, the suppressed figures (a dict of
+    # the same shape, `imhhv.core.fidelity.public`) instead of the summary.
+    summary: FidelitySummary | dict | None
 
 
 @dataclass
@@ -386,9 +390,9 @@ class FidelityReport:
     level: str
     period: Period
     unit: FidelityUnit | None
-    total: FidelitySummary | None
+    total: FidelitySummary | dict | None
     rows: list[FidelityRow]
-    trend: list[WeekCoverage] = field(default_factory=list)
+    trend: list[WeekCoverage] | list[dict] = field(default_factory=list)
     identifiable: bool = True
 
 
@@ -532,6 +536,12 @@ def fidelity_report(
         total = summary_of_families(facts, start, end, today=today)
         trend = weekly_trend(facts, start, end)
 
+    if not identifiable and level in ("agency", "state"):
+        # Shown outside an agency: every count and rate through the one suppression rule.
+        figures, total = public_figures([r.summary for r in rows], total)
+        for row, shown in zip(rows, figures, strict=True):
+            row.summary = shown
+        trend = public_trend(trend)
     details = {"start": start.isoformat(), "end": end.isoformat(), "units": len(rows)}
     if named_families:
         details["family_ids"] = named_families

@@ -62,7 +62,8 @@ def _render(
             "end": report.period.end,
             "period_problems": problems,
             "total": report.total,
-            "rows": [(r.unit.name, r.unit.id, r.summary) for r in report.rows],
+            "rows": [(r.unit.name, r.unit.id, r.summary) for r in report.rows]
+            + ([("All agencies", None, report.total)] if report.level == "state" else []),
             "trend": report.trend,
             "components": KEY_COMPONENTS,
             "query": request.GET.urlencode(),
@@ -101,4 +102,5 @@ def fidelity_agency(request: HttpRequest) -> HttpResponse:
 def fidelity_state(request: HttpRequest) -> HttpResponse:
     period, problems = _period(request)
     report = fidelity_report(request.user, level="state", period=period)
-    return _render(request, "visits/fidelity_state.html", report, problems)
+    response = _render(request, "visits/fidelity_state.html", report, problems)
+    return response

@@ -60,6 +60,7 @@ from imhhv.core.fidelity.facts import (
     fact_window,
 )
 from imhhv.core.fidelity.plan import PLANNED_PER_WEEK, PlanChange, PlanHistory, plan_delivery
+from imhhv.core.fidelity.public import public_figures, public_trend
 from imhhv.core.fidelity.summary import summarize
 from imhhv.core.fidelity.timeliness import (
     documentation_timeliness,
@@ -92,6 +93,8 @@ __all__ = [
     "PlanDelivery",
     "PlanHistory",
     "plan_delivery",
+    "public_figures",
+    "public_trend",
     "EnrollmentSpan",
     "FidelitySummary",
     "Timeliness",

@@ -133,6 +133,10 @@ class FidelitySummary:
     timeliness: Timeliness
     plan: PlanDelivery  # visits delivered / planned per the plan in force each week
 
+    @property
+    def disengaged_count(self) -> int:
+        return len(self.disengaged)
+
 
 # --- the period and its facts ---------------------------------------------------------
 

@@ -894,3 +894,93 @@ def test_plan_delivery_does_not_depend_on_the_order_of_plan_rows(visits, spans, 
     rnd.shuffle(shuffled)
     first = summarize(visits, spans, *period, today=period[1], plans=plans).plan
     assert summarize(visits, spans, *period, today=period[1], plans=shuffled).plan == first
+
+
+# --- figures shown outside an agency --------------------------------------------------
+
+from imhhv.core.fidelity import (  # noqa: E402
+    Durations,
+    FidelitySummary,
+    PlanDelivery,
+    Timeliness,
+    public_figures,
+)
+from imhhv.core.fidelity.public import COUNTS, _counts  # noqa: E402
+
+
+def fake_summary(families, home, disengaged, expected, covered, on_time=0, late=0):
+    return FidelitySummary(
+        start=d(3, 2),
+        end=d(3, 29),
+        families=families,
+        completed_home_visits=home,
+        completed_contacts=0,
+        visits_per_family=home / families if families else None,
+        coverage=Coverage(expected, covered, covered / expected if expected else None),
+        durations=Durations(0, None, None, None, None, None, None, None, None),
+        component_shares={code: None for code in KEY_CODES},
+        mean_distinct_components=None,
+        disengaged=tuple(Disengagement(i, 3, None) for i in range(disengaged)),
+        timeliness=Timeliness(on_time, late, 0, None),
+        plan=PlanDelivery(float(expected), covered, covered / expected if expected else None),
+    )
+
+
+def test_a_small_cell_and_its_complement_are_hidden_the_total_shown():
+    rows, total = public_figures(
+        [fake_summary(40, 80, 7, 100, 80), fake_summary(50, 90, 15, 120, 90)],
+        fake_summary(90, 170, 22, 220, 170),
+    )
+    assert [r["disengaged_count"] for r in rows] == [None, None]
+    assert total["disengaged_count"] == 22
+    assert [r["families"] for r in rows] == [40, 50] and total["families"] == 90
+    # 80 of 100 weeks: both counts large, and so is the 20 not covered.
+    assert rows[0]["coverage"]["share"] == 0.8
+    assert "disengaged" not in rows[0]
+
+
+def test_a_rate_whose_complement_is_small_is_hidden():
+    rows, _ = public_figures([fake_summary(40, 95, 0, 100, 95)] * 2)
+    assert rows[0]["coverage"]["share"] is None  # 5 weeks without a visit would show
+
+
+summary_counts = st.tuples(
+    st.integers(0, 60), st.integers(0, 60), st.integers(0, 30), st.integers(0, 80)
+).map(lambda t: fake_summary(t[0], t[1], min(t[2], t[0]), t[3], min(t[1], t[3])))
+
+
+@given(st.lists(summary_counts, min_size=1, max_size=6))
+def test_no_shown_count_is_small_and_no_column_holds_one_hidden_cell(rows):
+    totals = fake_summary(
+        sum(s.families for s in rows),
+        sum(s.completed_home_visits for s in rows),
+        sum(len(s.disengaged) for s in rows),
+        sum(s.coverage.expected_weeks for s in rows),
+        sum(s.coverage.covered_weeks for s in rows),
+    )
+    shown, total = public_figures(rows, totals)
+    paths = {
+        "families": ("families",),
+        "completed_home_visits": ("completed_home_visits",),
+        "disengaged_count": ("disengaged_count",),
+        "expected_weeks": ("coverage", "expected_weeks"),
+        "covered_weeks": ("coverage", "covered_weeks"),
+    }
+
+    def at(figures, path):
+        for key in path:
+            figures = figures[key]
+        return figures
+
+    for name, path in paths.items():
+        column = [at(r, path) for r in shown]
+        assert all(v is None or v == 0 or v > 10 for v in column), name
+        if at(total, path) is not None:
+            assert sum(v is None for v in column) != 1, name
+    for r in shown:
+        share = r["coverage"]["share"]
+        assert share is None or (
+            r["coverage"]["covered_weeks"] is not None
+            and r["coverage"]["expected_weeks"] is not None
+        )
+    assert set(_counts(rows[0])) == set(COUNTS)

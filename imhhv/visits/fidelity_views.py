@@ -62,8 +62,7 @@ def _render(
             "end": report.period.end,
             "period_problems": problems,
             "total": report.total,
-            "rows": [(r.unit.name, r.unit.id, r.summary) for r in report.rows]
-            + ([("All agencies", None, report.total)] if report.level == "state" else []),
+            "rows": [(r.unit.name, r.unit.id, r.summary) for r in report.rows],
             "trend": report.trend,
             "components": KEY_COMPONENTS,
             "query": request.GET.urlencode(),
@@ -102,5 +101,11 @@ def fidelity_agency(request: HttpRequest) -> HttpResponse:
 def fidelity_state(request: HttpRequest) -> HttpResponse:
     period, problems = _period(request)
     report = fidelity_report(request.user, level="state", period=period)
-    response = _render(request, "visits/fidelity_state.html", report, problems)
-    return response
+    return _render(
+        request,
+        "visits/fidelity_state.html",
+        report,
+        problems,
+        total_row=report.total,
+        total_label="All agencies",
+    )

@@ -63,8 +63,7 @@ def other_agency_peer(cast, user):
 def test_family_page_trio(cast, login, new_events, extras, name, args, who, without):
     url = reverse(name, args=[cast.family_a.pk, *args(extras, cast.family_a)])
     assert login(getattr(cast, who)).get(url).status_code == 200
-    if name == "families:detail":
-        assert [e.action for e in new_events()] == ["family.read"]
+    assert [e.action for e in new_events()] == ["family.read"]  # every page, one read
 
     # Someone at another agency who holds the same capability: the family does not exist.
     response = login(other_agency_peer(cast, getattr(cast, who))).get(url)
@@ -96,7 +95,24 @@ def test_referral_page_trio(cast, login, new_events, name):
     assert [(e.action, e.outcome) for e in new_events()] == [("access.capability", "denied")]
 
 
-@pytest.mark.parametrize("name", ["families:referrals", "families:waitlist"])
+def test_reenroll_page_trio(cast, login, new_events):
+    from imhhv.families.models import Enrollment
+
+    for family in (cast.family_a, cast.family_b):
+        Enrollment.objects.filter(family=family).update(discharged_on=timezone.localdate())
+    url = reverse("families:reenroll", args=[cast.family_a.pk])
+    assert login(cast.admin_a).get(url).status_code == 200
+    assert [e.action for e in new_events()] == ["family.read"]
+    response = login(other_agency_peer(cast, cast.admin_a)).get(url)
+    assert response.status_code == 404
+    assert [(e.action, e.outcome) for e in new_events()] == [("family.read", "denied")]
+    assert login(cast.hv_a).get(url).status_code == 403
+    assert [e.outcome for e in new_events()] == ["denied"]
+
+
+@pytest.mark.parametrize(
+    "name", ["families:referrals", "families:waitlist", "families:list", "families:capacity"]
+)
 def test_intake_lists_are_audited_once(cast, login, new_events, name):
     assert login(cast.admin_a).get(reverse(name)).status_code == 200
     assert len(new_events()) == 1

@@ -13,6 +13,7 @@ for the URL configuration to include (`*visits.urlpatterns`).
 """
 
 from django.urls import path
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -27,7 +28,7 @@ from imhhv.families.access import get_family_for_user
 from imhhv.visits import services as visit_services
 from imhhv.visits.access import get_visit_for_user, visits_visible_to
 from imhhv.visits.models import Strategy, Visit, VisitPlan
-from imhhv.visits.queries import visit_plan_for
+from imhhv.visits.queries import my_week, team_week, visit_list, visit_plan_for
 
 MAX_ID = 2**31 - 1
 CONFLICT = OpenApiResponse(
@@ -175,20 +176,15 @@ class VisitListView(GenericAPIView):
     )
     def get(self, request):
         query = validated(VisitListQuery, request.query_params)
-        visits = visits_visible_to(request.user)
-        if "family" in query:
-            visits = visits.filter(family_id=query["family"])
-        if "visitor" in query:
-            visits = visits.filter(visitor_id=query["visitor"])
-        if "start" in query:
-            visits = visits.filter(scheduled_at__date__gte=query["start"])
-        if "end" in query:
-            visits = visits.filter(scheduled_at__date__lte=query["end"])
-        page = self.paginate_queryset(_with_children(visits).order_by("-scheduled_at", "-pk"))
-        record(
-            action="visit.list",
-            object_type="visit",
-            details={"count": len(page), "ids": [v.pk for v in page], "via": "api"},
+        page = visit_list(
+            request.user,
+            family_id=query.get("family"),
+            visitor_id=query.get("visitor"),
+            start=query.get("start"),
+            end=query.get("end"),
+            page=self.paginate_queryset,
+            prefetch=_with_children,
+            via="api",
         )
         return self.get_paginated_response(VisitSerializer(page, many=True).data)
 
@@ -460,8 +456,106 @@ class CataloguePublishView(PolicyAPIView):
         return Response(_catalogue_out(catalogue), status=status.HTTP_201_CREATED)
 
 
+# --- my week and team week -------------------------------------------------------------
+
+
+class WeekQuery(serializers.Serializer):
+    week = serializers.DateField(required=False, help_text="Any day of the week; default today.")
+
+
+class WeekVisitOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    family = serializers.IntegerField(source="family_id")
+    family_name = serializers.CharField(source="family.display_name")
+    scheduled_at = serializers.DateTimeField()
+    outcome = serializers.CharField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
+class _Pair(serializers.Serializer):
+    """Out of a (family or person, detail) pair, as the queries return them."""
+
+    def to_representation(self, pair):
+        first, second = pair
+        return super().to_representation({"first": first, "second": second})
+
+
+class NotSeenOut(_Pair):
+    family = serializers.IntegerField(source="first.pk")
+    family_name = serializers.CharField(source="first.display_name")
+    last_home_visit = serializers.DateField(source="second", allow_null=True)
+
+
+class AlertOut(_Pair):
+    family = serializers.IntegerField(source="first.pk")
+    family_name = serializers.CharField(source="first.display_name")
+    weeks_without_visit = serializers.IntegerField(source="second.weeks_without_visit")
+    last_home_visit = serializers.DateField(source="second.last_visit", allow_null=True)
+
+
+class MyWeekOut(serializers.Serializer):
+    monday = serializers.DateField()
+    scheduled = WeekVisitOut(many=True)
+    to_document = WeekVisitOut(many=True)
+    to_sign = WeekVisitOut(many=True)
+    not_seen = NotSeenOut(many=True)
+    alerts = AlertOut(many=True)
+
+
+class TeamRowOut(serializers.Serializer):
+    visitor = serializers.IntegerField(source="person.pk")
+    visitor_name = serializers.CharField(source="person.display_name")
+    visits = WeekVisitOut(many=True)
+    notes_to_sign = serializers.IntegerField()
+
+    def to_representation(self, row):
+        person, visits, unsigned = row
+        return super().to_representation(
+            {"person": person, "visits": visits, "notes_to_sign": unsigned}
+        )
+
+
+class TeamWeekOut(serializers.Serializer):
+    monday = serializers.DateField()
+    rows = TeamRowOut(many=True)
+
+
+def _week_day(request):
+    return validated(WeekQuery, request.query_params).get("week") or timezone.localdate()
+
+
+class MyWeekView(PolicyAPIView):
+    """The home visitor's week: the same call as the My week page (`my_week`)."""
+
+    access_policy = capability("document_visits")
+
+    @extend_schema(
+        operation_id="visits_my_week",
+        parameters=[WeekQuery],
+        responses={200: MyWeekOut, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        return Response(MyWeekOut(my_week(request.user, _week_day(request))).data)
+
+
+class TeamWeekView(PolicyAPIView):
+    """The supervisor's team week: the same call as the Team week page (`team_week`)."""
+
+    access_policy = capability("supervise")
+
+    @extend_schema(
+        operation_id="visits_team_week",
+        parameters=[WeekQuery],
+        responses={200: TeamWeekOut, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def get(self, request):
+        return Response(TeamWeekOut(team_week(request.user, _week_day(request))).data)
+
+
 # Endpoints for `imhhv/api/urls.py` to include (`*visits.urlpatterns`).
 urlpatterns = [
     path("families/<int:family_id>/visit-plan/", VisitPlanView.as_view(), name="visit_plan"),
     path("catalogue/versions/", CataloguePublishView.as_view(), name="catalogue_publish"),
+    path("visits/week/", MyWeekView.as_view(), name="my_week"),
+    path("visits/week/team/", TeamWeekView.as_view(), name="team_week"),
 ]

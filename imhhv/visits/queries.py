@@ -9,12 +9,13 @@ The smaller helpers below (`plan_on`, `recent_visits`, `documented_late`) work o
 or visit the caller already holds from an access function.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
@@ -143,6 +144,36 @@ def my_week(user: User, day: date) -> MyWeek:
         },
     )
     return summary
+
+
+def visit_list(
+    user: User,
+    *,
+    family_id: int | None = None,
+    visitor_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    page: Callable[[QuerySet[Visit]], list[Visit]] = list,
+    prefetch: Callable[[QuerySet[Visit]], QuerySet[Visit]] = lambda visits: visits,
+    via: str = "",
+) -> list[Visit]:
+    """Visits in `user`'s scope, newest first, filtered; `page` cuts the page shown (the
+    API's paginator) and the event names exactly the visits on it."""
+    visits = visits_visible_to(user)
+    if family_id is not None:
+        visits = visits.filter(family_id=family_id)
+    if visitor_id is not None:
+        visits = visits.filter(visitor_id=visitor_id)
+    if start is not None:
+        visits = visits.filter(scheduled_at__date__gte=start)
+    if end is not None:
+        visits = visits.filter(scheduled_at__date__lte=end)
+    shown = page(prefetch(visits).order_by("-scheduled_at", "-pk"))
+    details = {"count": len(shown), "ids": [v.pk for v in shown]}
+    if via:
+        details["via"] = via
+    record(action="visit.list", object_type="visit", details=details)
+    return shown
 
 
 def recent_visits(family: Family, limit: int = 10) -> list[Visit]:

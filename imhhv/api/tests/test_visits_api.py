@@ -274,3 +274,28 @@ def test_catalogue_publish_needs_manage_policy_and_good_input(cast, client, cata
     missing = [r for r in rows if r["component"] != "alliance"]
     response = post(cast.state_admin, {"title": "Gap", "strategies": missing})
     assert response.status_code == 400 and "strategies" in response.json()
+
+
+# --- my week and team week: GET /api/v1/visits/week/ and …/week/team/ -----------------
+
+
+@pytest.mark.urls(EXTRA_URLS)
+def test_my_week_is_the_pages_call(cast, client, login, catalogue, new_events):
+    from imhhv.visits.tests.factories import VisitFactory
+
+    visit = VisitFactory(family=cast.family_a, day=timezone.localdate() - timedelta(days=20))
+    data = client.get("/api/v1/visits/week/", **auth(cast.hv_a)).json()
+    assert [v["id"] for v in data["to_sign"]] == [visit.pk]
+    assert [f["family"] for f in data["not_seen"]] == [cast.family_a.pk]
+    assert [e.action for e in new_events(action="visit.list")] == ["visit.list"]
+    page = login(cast.hv_a).get("/visits/week/").context["week"]
+    assert [v.pk for v in page.to_sign] == [v["id"] for v in data["to_sign"]]
+    assert client.get("/api/v1/visits/week/", **auth(cast.admin_a)).status_code == 403
+    assert client.get("/api/v1/visits/week/?week=soon", **auth(cast.hv_a)).status_code == 400
+
+
+@pytest.mark.urls(EXTRA_URLS)
+def test_team_week_lists_the_supervisors_home_visitors(cast, client, catalogue):
+    data = client.get("/api/v1/visits/week/team/", **auth(cast.sup_a)).json()
+    assert {r["visitor"] for r in data["rows"]} == {cast.hv_a.pk, cast.hv_a2.pk}
+    assert client.get("/api/v1/visits/week/team/", **auth(cast.hv_a)).status_code == 403

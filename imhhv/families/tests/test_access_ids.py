@@ -55,3 +55,11 @@ def test_parse_id_keeps_exactly_the_positive_64_bit_integers(number):
     expected = number if 1 <= number <= MAX_ID else None
     assert parse_id(number) == expected
     assert parse_id(str(number)) == expected
+
+
+@pytest.mark.parametrize(
+    "params", [{"page": HUGE}, {"page": "abc"}, {"status": ""}, {"status": "x"}]
+)
+def test_the_family_list_page_takes_any_parameters_without_a_500(cast, login, params):
+    response = login(cast.hv_a).get("/families/", params)
+    assert response.status_code == 200 and b"Test Family One" in response.content

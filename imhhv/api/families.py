@@ -291,7 +291,12 @@ class AssignSerializer(serializers.Serializer):
     home_visitor = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, help_text="User id of a home visitor of the agency."
     )
-    start_date = serializers.DateField(required=False, help_text="Defaults to today.")
+    start_date = serializers.DateField(
+        required=False,
+        help_text="Defaults to today. The home visitor must have been a home visitor or "
+        "supervisor of the agency on every day since; before today, a transfer needs a "
+        "reason (the previous assignment's end moves back, audited).",
+    )
     reason = _blank(300)
     over_cap_confirmed = serializers.BooleanField(
         default=False, help_text="Go over the visitor's cap (needs a reason)."

@@ -6,12 +6,13 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from imhhv.accounts.models import User
 from imhhv.agencies.models import Agency
 from imhhv.agencies.policy import policy_on
+from imhhv.audit.locking import claim_version
 from imhhv.audit.services import diff, record
 from imhhv.core.ages import check_child_dates
 from imhhv.core.eligibility import Screening, screen
@@ -245,9 +246,8 @@ def screen_referral(*, referral: Referral, by: User, on: date | None = None) -> 
     referral.override_reason = ""
     referral.override_by = None
     referral.status = Referral.Status.ELIGIBLE if result.eligible else Referral.Status.INELIGIBLE
-    referral.version = F("version") + 1
+    claim_version(referral, None)  # the one locking helper; no form version to check here
     referral.save()
-    referral.refresh_from_db(fields=["version"])
     record(
         action="referral.screen",
         user=by,
@@ -275,9 +275,8 @@ def override_eligibility(*, referral: Referral, by: User, eligible: bool, reason
     referral.override_reason = reason
     referral.override_by = by
     referral.screened_on = referral.screened_on or timezone.localdate()
-    referral.version = F("version") + 1
+    claim_version(referral, None)  # the one locking helper; no form version to check here
     referral.save()
-    referral.refresh_from_db(fields=["version"])
     record(
         action="referral.override",
         user=by,

@@ -86,3 +86,20 @@ def test_an_id_out_of_range_is_404_and_audited(cast, login, new_events, bad):
     response = login(cast.admin_a).get(f"/families/referrals/{bad}/")
     assert response.status_code == 404
     assert [(e.action, e.outcome) for e in new_events()] == [("referral.read", "denied")]
+
+
+def test_the_referral_list_queries_do_not_grow_with_the_rows(cast, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.sup_a)
+    counts = []
+    for n in (2, 8):
+        for _ in range(n):
+            ReferralFactory(
+                agency=cast.agency_a, status=Referral.Status.ENROLLED, family=cast.family_a3
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("families:referrals")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -396,9 +396,6 @@ class FidelityReport:
     identifiable: bool = True
 
 
-PARTS = {"visitor": "family", "team": "visitor", "agency": "team", "state": "agency"}
-
-
 def _deny(level: str, unit_id, reason: str, *, not_found: bool) -> None:
     record(
         action="fidelity.read",
@@ -542,6 +539,13 @@ def fidelity_report(
         for row, shown in zip(rows, figures, strict=True):
             row.summary = shown
         trend = public_trend(trend)
+    else:
+        # Families named or listed by id (disengagement alerts) are named in the event.
+        shown = [total, *(r.summary for r in rows)]
+        named_families = sorted(
+            set(named_families)
+            | {d.family_id for s in shown if s is not None for d in s.disengaged}
+        )
     details = {"start": start.isoformat(), "end": end.isoformat(), "units": len(rows)}
     if named_families:
         details["family_ids"] = named_families

@@ -17,6 +17,7 @@ def test_the_full_note_is_a_read_audited_once(cast, login, catalogue, new_events
 def test_a_stale_save_keeps_the_text_on_the_form(cast, login, catalogue, new_events):
     visit = VisitFactory(family=cast.family_a)
     client = login(cast.hv_a)
+    new_events.reset()
     data = {
         "visit_date": visit.scheduled_at.date().isoformat(),
         "outcome": "completed",
@@ -33,6 +34,7 @@ def test_a_stale_save_keeps_the_text_on_the_form(cast, login, catalogue, new_eve
     assert b"My typed text" in response.content
     visit.refresh_from_db()
     assert visit.note == "Synthetic note."
+    assert [e.action for e in new_events()] == ["visit.read"]  # the refused save: one event
 
 
 def test_other_agency_is_404_and_not_the_author_is_403(cast, login, catalogue, new_events):

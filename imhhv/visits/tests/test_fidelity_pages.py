@@ -98,10 +98,3 @@ def test_fidelity_page_queries_do_not_grow_with_teams(cast, login, catalogue):
             client.get(reverse("visits:fidelity_agency"))
         counts.append(len(q))
     assert counts[0] == counts[1], counts
-
-
-def test_my_week_raises_the_disengagement_alert_to_the_home_visitor(cast, login, catalogue):
-    home_visit(cast, cast.family_a, cast.hv_a, week_start(TODAY) - timedelta(weeks=5))
-    response = login(cast.hv_a).get(reverse("visits:week"))
-    assert [f.pk for f, _ in response.context["alerts"]] == [cast.family_a.pk]
-    assert b"Disengagement alerts" in response.content

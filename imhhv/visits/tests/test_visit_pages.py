@@ -1,6 +1,6 @@
-"""Documenting, signing and amending visits; the visit plan; my week."""
+"""Documenting, signing and amending visits; the visit plan."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -197,41 +197,11 @@ def test_visit_plan_pause_needs_an_end_and_a_reason(cast, login):
     assert AuditEvent.objects.filter(action="visitplan.set").exists()
 
 
-def test_my_week_shows_visits_notes_to_sign_and_families_not_seen(cast, login, catalogue):
-    client = login(cast.hv_a)
-    client.post(new_url(cast.family_a), visit_post(day=TODAY - timedelta(days=20)))
-    page = client.get(reverse("visits:week"))
-    week = page.context["week"]
-    assert [v.family_id for v in week.to_sign] == [cast.family_a.pk]
-    assert [f.pk for f, _ in week.not_seen] == [cast.family_a.pk]
-    assert login(cast.admin_a).get(reverse("visits:week")).status_code == 403
-
-
 def test_chart_lists_recent_visits(cast, login, catalogue):
     client = login(cast.hv_a)
     client.post(new_url(cast.family_a), visit_post())
     chart = client.get(reverse("families:detail", args=[cast.family_a.pk])).content.decode()
     assert "Document a visit" in chart and "Building an alliance" in chart
-
-
-def test_supervisor_team_week_lists_each_visitor(cast, login, catalogue, new_events):
-    from imhhv.core.calendar import week_start
-    from imhhv.visits.services import schedule_visit
-
-    login(cast.hv_a).post(
-        new_url(cast.family_a), visit_post(day=TODAY - timedelta(days=10))
-    )  # unsigned
-    monday_noon = timezone.make_aware(datetime.combine(week_start(TODAY), time(12)))
-    schedule_visit(family=cast.family_a, visitor=cast.hv_a, scheduled_at=monday_noon, by=cast.hv_a)
-    new_events.reset()
-    response = login(cast.sup_a).get(reverse("visits:team_week"))
-    rows = {
-        visitor.pk: (len(visits), unsigned)
-        for visitor, visits, unsigned in response.context["week"].rows
-    }
-    assert rows[cast.hv_a.pk] == (1, 1) and rows[cast.hv_a2.pk] == (0, 0)
-    assert [e.action for e in new_events()] == ["visit.list"]
-    assert login(cast.hv_a).get(reverse("visits:team_week")).status_code == 403
 
 
 def test_a_note_signed_after_the_deadline_is_flagged_late(cast, login, catalogue, settings):

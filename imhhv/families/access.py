@@ -239,7 +239,7 @@ def scoped_matches(user: User, *, referrals: list[Referral], families: list[Fami
         shown_referrals.append(
             {
                 "id": referral.pk,
-                "referral_date": referral.referral_date.isoformat(),
+                "referral_date": referral.referral_date,
                 "status": referral.status,
                 "status_label": referral.get_status_display(),
             }

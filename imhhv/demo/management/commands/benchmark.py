@@ -45,8 +45,9 @@ from imhhv.accounts.models import Membership
 from imhhv.agencies.models import Agency
 from imhhv.api.services import issue_token
 from imhhv.audit.models import AuditEvent, AuditHead
+from imhhv.audit.services import seal_event
 from imhhv.audit.verify import verify_audit_chain
-from imhhv.core.hashchain import GENESIS, link_hash
+from imhhv.core.hashchain import GENESIS
 from imhhv.core.roles import Role
 from imhhv.core.waitlist import rank
 from imhhv.demo.data import add_waiting_referrals, seed
@@ -454,7 +455,7 @@ class Command(BaseCommand):
                 details=details,
                 prev_hash=prev,
             )
-            event.hash = prev = link_hash(prev, event.hashed_fields())
+            prev = seal_event(event)  # keyed, as record() seals it
             batch.append(event)
             if len(batch) == AUDIT_BATCH:
                 AuditEvent.objects.bulk_create(batch)

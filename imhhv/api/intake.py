@@ -230,6 +230,13 @@ class ReferralListSerializer(serializers.ModelSerializer):
         return not getattr(referral, "family_in_scope", True)
 
 
+class ReferralListResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReferralListSerializer(many=True)
+
+
 class ReferralCaregiverSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReferralCaregiver
@@ -411,7 +418,7 @@ class ReferralListView(PolicyAPIView):
         operation_id="referrals_list",
         parameters=[ReferralQuerySerializer],
         responses={
-            200: ReferralListSerializer(many=True),
+            200: ReferralListResponseSerializer,
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,

@@ -31,6 +31,8 @@ urlpatterns = [
     ),
     *(p for p in config.urls.urlpatterns if str(p.pattern) != "api/v1/"),
 ]
+handler400, handler403 = config.urls.handler400, config.urls.handler403
+handler404, handler500 = config.urls.handler404, config.urls.handler500
 pytestmark = pytest.mark.urls(__name__)
 
 TODAY = timezone.localdate()

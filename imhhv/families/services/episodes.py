@@ -145,14 +145,29 @@ def enroll_family(
         },
     )
     if home_visitor is not None:
-        assign_home_visitor(
-            family=family,
-            home_visitor=home_visitor,
-            by=by,
-            start_date=enrolled_on,
-            reason=assign_reason or "first assignment at enrollment",
-            over_cap_confirmed=over_cap_confirmed,
-        )
+        try:
+            assign_home_visitor(
+                family=family,
+                home_visitor=home_visitor,
+                by=by,
+                start_date=enrolled_on,
+                reason=assign_reason or "first assignment at enrollment",
+                over_cap_confirmed=over_cap_confirmed,
+            )
+        except ValidationError as error:
+            # The assignment starts on the enrollment date, which the enrollment form
+            # calls by its own name: say which choice to change.
+            if hasattr(error, "error_dict") and "start_date" in error.error_dict:
+                raise ValidationError(
+                    {
+                        "home_visitor": [
+                            f"{home_visitor.display_name()} was not a home visitor or "
+                            "supervisor of this agency on every day since the enrollment "
+                            "date: choose another home visitor, or assign one later."
+                        ]
+                    }
+                ) from error
+            raise
     return family
 
 

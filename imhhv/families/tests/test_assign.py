@@ -192,3 +192,26 @@ def test_role_check_uses_the_role_held_then(cast):
             start_date=days(60),
             reason="Was their visitor",
         )
+
+
+def test_enrolling_from_a_date_before_the_visitor_joined_names_the_visitor_field(cast):
+    from imhhv.families.models import Referral
+    from imhhv.families.services import enroll_family
+    from imhhv.families.tests.factories import ReferralFactory
+
+    newcomer = MembershipFactory(team=cast.team_a, start_date=days(5)).user
+    referral = ReferralFactory(
+        agency=cast.agency_a, status=Referral.Status.ELIGIBLE, referral_date=days(40)
+    )
+    with pytest.raises(ValidationError) as refused:
+        enroll_family(
+            referral=referral,
+            by=cast.sup_a,
+            enrolled_on=days(30),
+            caregivers=[{"relationship": "primary", "first_name": "A", "last_name": "B"}],
+            children=[{"birth_date": days(100)}],
+            consents=["services"],
+            home_visitor=newcomer,
+        )
+    assert "since the enrollment date" in refused.value.message_dict["home_visitor"][0]
+    assert not Referral.objects.get(pk=referral.pk).family_id

@@ -96,9 +96,17 @@ def required_version() -> serializers.IntegerField:
 
 
 class OverCapConflictSerializer(serializers.Serializer):
+    """A 409 on an assignment: `over_cap` carries the numbers; `stale` and `discharged`
+    carry only detail and code."""
+
     detail = serializers.CharField()
-    active = serializers.IntegerField(help_text="Active families the home visitor has now.")
-    capacity = serializers.IntegerField(help_text="Cap for the home visitor's FTE.")
+    code = serializers.CharField(help_text="over_cap, stale or discharged.")
+    active = serializers.IntegerField(
+        required=False, help_text="Active families the home visitor has now (over_cap)."
+    )
+    capacity = serializers.IntegerField(
+        required=False, help_text="Cap for the home visitor's FTE (over_cap)."
+    )
 
 
 # --- families ---------------------------------------------------------------------------

@@ -307,6 +307,10 @@ REST_FRAMEWORK = {
         "token_sign_in": os.environ.get("API_RATE_TOKEN_SIGN_IN", "10/min"),
     },
 }
+# The browsable API is a development aid: in production the API speaks JSON only (an HTML
+# page of a PHI endpoint would be one more way to render and cache records).
+if not DEBUG:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "IMH-HV platform API",
     "DESCRIPTION": "Michigan Infant Mental Health Home Visiting. Every endpoint is scoped "
@@ -316,6 +320,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "imhhv.api.schema.document_common_responses",
+    ],
 }
 
 # A visit note signed more than this many business days after the visit is late.

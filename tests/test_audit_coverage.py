@@ -136,6 +136,15 @@ class Pattern:
             return hasattr(cls, "get")
         return None
 
+    @property
+    def write_method(self) -> str:
+        """The method an id-only write is sent with: the DRF view's first write method."""
+        cls = getattr(self.callback, "cls", None)
+        for method in ("post", "patch", "put", "delete"):
+            if cls is None or hasattr(cls, method):
+                return method
+        return "post"
+
 
 ALL = list(walk(get_resolver().url_patterns))
 WITH_IDS = [(r, n, c, tuple(kwarg_kinds(r))) for r, n, c in ALL if PARAM.search(r)]
@@ -339,10 +348,10 @@ def denied_request(send, pattern, user, url):
 
     The 404 must not show the agency-A family it hides (out of scope looks like missing).
     """
-    method = "post" if pattern.has_get is False else "get"
+    method = pattern.write_method if pattern.has_get is False else "get"
     response, events = send(user, method, url, api=pattern.is_api)
     if response.status_code == 405 and method == "get":
-        method = "post"
+        method = pattern.write_method
         response, events = send(user, method, url, api=pattern.is_api)
     assert response.status_code == 404, (
         f"{method.upper()} {url} ({pattern.name}) by {user.username} answered "

@@ -1,3 +1,5 @@
+"""API v1 URLs: each app's module lists its own endpoints (`<module>.urlpatterns`)."""
+
 from django.urls import path
 
 from imhhv.api import accounts, families, fidelity, intake, schema, visits
@@ -7,34 +9,10 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
-    path("referrals/", intake.ReferralListView.as_view(), name="referrals"),
-    path("referrals/<int:pk>/", intake.ReferralDetailView.as_view(), name="referral"),
-    path(
-        "referrals/<int:pk>/screen/",
-        intake.ReferralScreenView.as_view(),
-        name="referral_screen",
-    ),
-    path(
-        "referrals/<int:pk>/override/",
-        intake.ReferralOverrideView.as_view(),
-        name="referral_override",
-    ),
-    path("waitlist/", intake.WaitlistView.as_view(), name="waitlist"),
-    path("capacity/", intake.CapacityView.as_view(), name="capacity"),
-    path("capacity/state/", intake.StateCapacityView.as_view(), name="capacity_state"),
-    path("families/", families.FamilyListView.as_view(), name="families"),
-    path("families/<int:pk>/", families.FamilyDetailView.as_view(), name="family"),
-    path(
-        "families/<int:pk>/assign/",
-        families.FamilyAssignView.as_view(),
-        name="family_assign",
-    ),
-    path(
-        "families/<int:pk>/discharge/",
-        families.FamilyDischargeView.as_view(),
-        name="family_discharge",
-    ),
+    *intake.urlpatterns,
+    *families.urlpatterns,
     path("fidelity/", fidelity.FidelityView.as_view(), name="fidelity"),
+    *visits.urlpatterns,
     path("visits/", visits.VisitListView.as_view(), name="visits"),
     path("visits/<int:pk>/", visits.VisitDetailView.as_view(), name="visit"),
     path("visits/<int:pk>/sign/", visits.VisitSignView.as_view(), name="visit_sign"),

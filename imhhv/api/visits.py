@@ -7,9 +7,6 @@ service as the page runs (`imhhv.visits.access`, `queries`, `services`); refusal
 (409 with a code, 400 with field errors). Only the visit's own home visitor writes it
 (others: 403; other agencies: 404). A signed visit changes only by amendment (PATCH: 409
 `signed`); a discharged family's visits are read-only (409 `discharged`).
-
-Two endpoints here are not in `imhhv/api/urls.py` yet: `urlpatterns` below lists them
-for the URL configuration to include (`*visits.urlpatterns`).
 """
 
 from django.urls import path
@@ -552,7 +549,7 @@ class TeamWeekView(PolicyAPIView):
         return Response(TeamWeekOut(team_week(request.user, _week_day(request))).data)
 
 
-# Endpoints for `imhhv/api/urls.py` to include (`*visits.urlpatterns`).
+# Endpoints `imhhv/api/urls.py` includes (`*visits.urlpatterns`).
 urlpatterns = [
     path("families/<int:family_id>/visit-plan/", VisitPlanView.as_view(), name="visit_plan"),
     path("catalogue/versions/", CataloguePublishView.as_view(), name="catalogue_publish"),

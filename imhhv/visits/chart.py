@@ -12,4 +12,4 @@ from imhhv.visits.queries import plan_on, recent_visits
 
 def chart_section(family: Family, today: date) -> dict:
     """The visit plan in force today and the latest visits: the keys the chart uses."""
-    return {"plan": plan_on(family, today), "visits": recent_visits(family)}
+    return {"visit_plan": plan_on(family, today), "visits": recent_visits(family)}

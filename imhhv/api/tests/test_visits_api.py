@@ -176,14 +176,11 @@ def test_bad_filters_are_400_not_500(cast, client, catalogue, params):
 
 # --- the visit plan: GET/PUT /api/v1/families/<id>/visit-plan/ -------------------------
 
-EXTRA_URLS = "imhhv.visits.tests.api_urls"  # until imhhv/api/urls.py includes them
-
 
 def plan_url(family):
     return f"/api/v1/families/{family.pk}/visit-plan/"
 
 
-@pytest.mark.urls(EXTRA_URLS)
 def test_visit_plan_put_then_get_keeps_the_history(cast, client, new_events):
     today = timezone.localdate()
     put = client.put(
@@ -202,7 +199,6 @@ def test_visit_plan_put_then_get_keeps_the_history(cast, client, new_events):
     ]
 
 
-@pytest.mark.urls(EXTRA_URLS)
 def test_visit_plan_other_agency_404_capability_403_bad_input_400(cast, client, new_events):
     assert client.get(plan_url(cast.family_a), **auth(cast.hv_b)).status_code == 404
     assert [e.outcome for e in new_events(action="family.read")] == ["denied"]
@@ -248,7 +244,6 @@ def strategies_of(client, user):
     ]
 
 
-@pytest.mark.urls(EXTRA_URLS)
 def test_the_state_publishes_a_new_catalogue_version(cast, client, catalogue, new_events):
     rows = strategies_of(client, cast.state_admin)
     rows[0]["text"] = "Followed the baby's lead (reworded)"
@@ -263,7 +258,6 @@ def test_the_state_publishes_a_new_catalogue_version(cast, client, catalogue, ne
     assert client.get("/api/v1/catalogue/", **auth(cast.hv_a)).json()["version"] == 2
 
 
-@pytest.mark.urls(EXTRA_URLS)
 def test_catalogue_publish_needs_manage_policy_and_good_input(cast, client, catalogue):
     rows = strategies_of(client, cast.state_admin)
     post = lambda user, data: client.post(  # noqa: E731
@@ -279,7 +273,6 @@ def test_catalogue_publish_needs_manage_policy_and_good_input(cast, client, cata
 # --- my week and team week: GET /api/v1/visits/week/ and …/week/team/ -----------------
 
 
-@pytest.mark.urls(EXTRA_URLS)
 def test_my_week_is_the_pages_call(cast, client, login, catalogue, new_events):
     from imhhv.visits.tests.factories import VisitFactory
 
@@ -294,7 +287,6 @@ def test_my_week_is_the_pages_call(cast, client, login, catalogue, new_events):
     assert client.get("/api/v1/visits/week/?week=soon", **auth(cast.hv_a)).status_code == 400
 
 
-@pytest.mark.urls(EXTRA_URLS)
 def test_team_week_lists_the_supervisors_home_visitors(cast, client, catalogue):
     data = client.get("/api/v1/visits/week/team/", **auth(cast.sup_a)).json()
     assert {r["visitor"] for r in data["rows"]} == {cast.hv_a.pk, cast.hv_a2.pk}

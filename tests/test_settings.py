@@ -292,3 +292,16 @@ def test_make_run_serves_the_demo_with_debug_off(tmp_path):
     assert seeded.returncode != 0 and "DEMO_MODE=1" in seeded.stderr
     assert "Traceback" not in seeded.stderr
     assert manage("seed_demo", "--if-empty", "--force").stdout.strip().endswith("nothing to do.")
+
+
+def test_the_env_file_fills_only_what_the_environment_leaves_unset(tmp_path, monkeypatch):
+    from config.settings import load_env_file
+
+    path = tmp_path / "env.local"
+    path.write_text("# generated\n\nIMHHV_T_KEPT=from-file\nIMHHV_T_NEW = a=b \nnot a line\n")
+    monkeypatch.setenv("IMHHV_T_KEPT", "from-environment")
+    monkeypatch.delenv("IMHHV_T_NEW", raising=False)
+    load_env_file(path)
+    assert os.environ["IMHHV_T_KEPT"] == "from-environment"
+    assert os.environ["IMHHV_T_NEW"] == "a=b"
+    monkeypatch.delenv("IMHHV_T_NEW")

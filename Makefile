@@ -60,9 +60,12 @@ test-browser: install
 ## make test: install if needed, lint, run every test (browser tests when Chromium is present).
 test: lint test-unit test-browser
 
-# DEBUG off (no query logging overhead); a throwaway key for a throwaway database.
+# DEBUG off (no query logging overhead); throwaway keys for a throwaway database (and not
+# this checkout's .env.local).
 BENCH_DATABASE_URL ?= sqlite:///bench.sqlite3
-BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-throwaway-key-0123456789abcdefghijklmnop DEBUG=0
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=0 IMHHV_ENV_FILE=/dev/null \
+	SECRET_KEY=bench-only-throwaway-key-0123456789abcdefghijklmnop \
+	AUDIT_HMAC_KEYS=bench:bench-only-throwaway-audit-key-0123456789abcdef
 
 ## make bench: query counts and timings at stated sizes, on a throwaway SQLite database.
 bench: install

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.utils import timezone
 
 from imhhv.audit.models import AuditEvent
@@ -88,6 +89,15 @@ def _test_clock_travel():
         return
     with time_machine.travel(TEST_CLOCK, tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache (DRF's throttles): every test starts and ends with
+    none counted, whichever tests ran before it on the same worker."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

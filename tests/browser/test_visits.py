@@ -134,7 +134,7 @@ def document_a_visit(page, cast, assert_accessible) -> str:
     visit_path = urlsplit(page.url).path
     expect(page.get_by_role("status")).to_have_text("Visit saved. Sign the note when it is final.")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Visit of {yesterday:%A %-d %B %Y}")
-    expect(page.locator(".tag-warning")).to_have_text("Not signed")
+    expect(page.locator(".tag-warning").filter(has_text="Not signed")).to_have_count(1)
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("10:00–11:40 (100 minutes)")
     expect(facts).to_contain_text("Family home")

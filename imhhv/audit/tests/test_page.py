@@ -1,6 +1,7 @@
 """The audit page: agency administrators see their agency's events, the state all."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from imhhv.audit.models import AuditEvent
 
@@ -34,7 +35,7 @@ def test_filters_by_user_family_and_date(cast, login):
     assert [e.action for e in by_user.context["page"]] == ["family.read"]
     by_family = client.get(AUDIT, {"family": cast.family_a.pk})
     assert [e.object_id for e in by_family.context["page"]] == [str(cast.family_a.pk)]
-    today = AuditEvent.objects.order_by("-seq").first().occurred_at.date()
+    today = timezone.localtime(AuditEvent.objects.order_by("-seq").first().occurred_at).date()
     future = client.get(AUDIT, {"start": "2999-01-01"})
     assert future.context["page"].paginator.count == 0
     same_day = client.get(AUDIT, {"start": today.isoformat(), "end": today.isoformat()})

@@ -2,10 +2,6 @@
 
 from django.db import models
 
-# Moved to the reference app (issue 7); re-exported until every import says
-# `from imhhv.reference.models import ProgramPolicy`.
-from imhhv.reference.models import ProgramPolicy  # noqa: F401
-
 
 class State(models.Model):
     name = models.CharField(max_length=100, unique=True)

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from imhhv.agencies.models import ProgramPolicy
 from imhhv.core.ages import (
     age_in_months,
     corrected_age_months,
@@ -13,6 +12,7 @@ from imhhv.core.ages import (
     transition_date,
 )
 from imhhv.families.models import Child, Family
+from imhhv.reference.models import ProgramPolicy
 
 
 @dataclass

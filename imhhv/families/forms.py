@@ -13,8 +13,8 @@ from imhhv.families.models import (
     Child,
     Consent,
     Enrollment,
-    RiskFactor,
 )
+from imhhv.reference.models import RiskFactor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -21,8 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
-from imhhv.agencies.models import Agency, ProgramPolicy
-from imhhv.agencies.policy import policy_on, waitlist_priority
+from imhhv.agencies.models import Agency
 from imhhv.audit.services import record
 from imhhv.core.ages import age_in_months, check_child_dates
 from imhhv.core.caseload import caseload_capacity
@@ -52,6 +51,8 @@ from imhhv.families.models import (
     ReferralCaregiver,
     ReferralChild,
 )
+from imhhv.reference.models import ProgramPolicy
+from imhhv.reference.policy import policy_on, waitlist_priority
 
 
 @dataclass

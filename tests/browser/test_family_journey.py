@@ -33,7 +33,7 @@ def path_matches(pattern: str) -> re.Pattern:
 def risk_factors(transactional_db):
     """The reference list from the data migration. A transactional test flushes the
     database afterwards, so a browser test that runs after another one finds it empty."""
-    from imhhv.families.models import RiskFactor
+    from imhhv.reference.models import RiskFactor
 
     seed = importlib.import_module("imhhv.families.migrations.0002_risk_factors")
     for order, (code, label, applies_to) in enumerate(seed.RISK_FACTORS, start=1):

@@ -24,9 +24,9 @@ from imhhv.families.models import (
     Referral,
     ReferralCaregiver,
     ReferralChild,
-    RiskFactor,
 )
 from imhhv.families.services import FamilyIsDischarged, StaleEdit
+from imhhv.reference.models import RiskFactor
 
 TODAY = timezone.localdate()
 REFERRALS = "/api/v1/referrals/"

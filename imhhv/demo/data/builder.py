@@ -4,7 +4,6 @@ of people, children, families and referrals), then written in dependency order."
 import random
 from datetime import date
 
-from imhhv.agencies.policy import policy_on
 from imhhv.demo.data.children import ChildrenMixin
 from imhhv.demo.data.families import FamiliesMixin
 from imhhv.demo.data.people import PeopleMixin
@@ -19,8 +18,9 @@ from imhhv.families.models import (
     Referral,
     ReferralCaregiver,
     ReferralChild,
-    RiskFactor,
 )
+from imhhv.reference.models import RiskFactor
+from imhhv.reference.policy import policy_on
 
 
 class _Builder(PeopleMixin, ChildrenMixin, FamiliesMixin, ReferralsMixin):

@@ -18,8 +18,8 @@ from imhhv.families.models import (
     Referral,
     ReferralCaregiver,
     ReferralChild,
-    RiskFactor,
 )
+from imhhv.reference.models import RiskFactor
 
 REFERRAL_SOURCE_WEIGHTS = {
     "self": 12,

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
 from imhhv.agencies.models import Agency
-from imhhv.agencies.policy import policy_on
 from imhhv.audit.locking import claim_version
 from imhhv.audit.services import record
 from imhhv.core.caseload import caseload_capacity
@@ -20,6 +19,7 @@ from imhhv.families.models import (
     Family,
 )
 from imhhv.families.services.common import _require_open
+from imhhv.reference.policy import policy_on
 
 # --- capacity and assignment ------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from imhhv.accounts.models import User
 from imhhv.agencies.models import Agency
-from imhhv.agencies.policy import policy_on
 from imhhv.audit.locking import claim_version
 from imhhv.audit.services import diff, record
 from imhhv.core.ages import check_child_dates
@@ -24,8 +23,9 @@ from imhhv.families.models import (
     Referral,
     ReferralCaregiver,
     ReferralChild,
-    RiskFactor,
 )
+from imhhv.reference.models import RiskFactor
+from imhhv.reference.policy import policy_on
 
 # --- referrals --------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ def test_a_pregnant_17_year_old_screens_eligible_without_the_box(cast, login):
 
 
 def test_a_ticked_box_contradicted_by_the_dates_is_warned_on_the_page(cast, login):
-    from imhhv.families.models import RiskFactor
+    from imhhv.reference.models import RiskFactor
 
     referral = ReferralFactory(
         agency=cast.agency_a,

@@ -202,9 +202,7 @@ SIGN_IN_ADDRESS_WINDOW = timedelta(
 # the counts between app servers. Tests use local memory, cleared between tests.
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
-        ),
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "imhhv"),
     }
 }

@@ -46,9 +46,26 @@ BAD_INPUT = OpenApiResponse(
 FORBIDDEN = OpenApiResponse(
     DetailSerializer, description="The role lacks the capability (audited)."
 )
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(
+        help_text="What refused the write: stale, discharged, over_cap, possible_duplicates, "
+        "signed …"
+    )
+
+
+CONFLICT = OpenApiResponse(
+    ConflictSerializer,
+    description="The record's state refuses the write (nothing saved); `code` says why.",
+)
 NOT_FOUND = OpenApiResponse(
     DetailSerializer, description="Missing or out of scope, alike (audited)."
 )
+
+# What a write endpoint may answer besides its success.
+WRITE_ERRORS = {400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
 
 
 def validated(serializer_class, data) -> dict:

@@ -29,6 +29,7 @@ from imhhv.api.common import (
     BAD_INPUT,
     FORBIDDEN,
     NOT_FOUND,
+    WRITE_ERRORS,
     PolicyAPIView,
     VersionField,
     _blank,
@@ -55,16 +56,6 @@ from imhhv.families.models import (
 )
 from imhhv.families.refusals import audit_refusal
 from imhhv.families.services.episodes import CAREGIVER_FIELDS
-
-
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField(help_text="stale, discharged, over_cap or possible_duplicates.")
-
-
-CONFLICT = OpenApiResponse(
-    ConflictSerializer, description="A stale version, or a discharged (read-only) family."
-)
 
 
 def paged(request, page, data) -> Response:
@@ -576,10 +567,7 @@ class FamilyDischargeView(PolicyAPIView):
         request=DischargeSerializer,
         responses={
             200: DischargeResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int):
@@ -610,10 +598,7 @@ class FamilyReenrollView(PolicyAPIView):
         request=ReenrollSerializer,
         responses={
             201: EpisodeResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int):
@@ -642,10 +627,7 @@ class CaregiverUpdateView(PolicyAPIView):
         request=CaregiverUpdateSerializer,
         responses={
             200: CaregiverResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def patch(self, request, pk: int, caregiver_id: int):
@@ -674,10 +656,7 @@ class ChildCreateView(PolicyAPIView):
         request=ChildCreateSerializer,
         responses={
             201: ChildResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int):
@@ -702,10 +681,7 @@ class BirthView(PolicyAPIView):
         request=BirthSerializer,
         responses={
             200: ChildResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int, child_id: int):
@@ -736,10 +712,7 @@ class ConsentCreateView(PolicyAPIView):
         request=ConsentCreateSerializer,
         responses={
             201: ConsentResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int):
@@ -763,10 +736,7 @@ class ConsentRevokeView(PolicyAPIView):
         request=ConsentRevokeSerializer,
         responses={
             200: ConsentResultSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int, consent_id: int):

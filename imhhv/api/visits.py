@@ -11,14 +11,21 @@ service as the page runs (`imhhv.visits.access`, `queries`, `services`); refusal
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from imhhv.accounts.policies import SIGNED_IN, capability
-from imhhv.api.common import BAD_INPUT, FORBIDDEN, NOT_FOUND, PolicyAPIView, validated
+from imhhv.api.common import (
+    BAD_INPUT,
+    CONFLICT,
+    FORBIDDEN,
+    NOT_FOUND,
+    WRITE_ERRORS,
+    PolicyAPIView,
+    validated,
+)
 from imhhv.api.permissions import PolicyPermission
 from imhhv.audit.services import record
 from imhhv.families.access import get_family_for_user
@@ -28,10 +35,6 @@ from imhhv.visits.models import Strategy, Visit, VisitPlan
 from imhhv.visits.queries import my_week, team_week, visit_list, visit_plan_for
 
 MAX_ID = 2**31 - 1
-CONFLICT = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="{detail, code}: stale (version), signed, discharged, not_documented …",
-)
 
 
 class VisitWriteSerializer(serializers.Serializer):
@@ -190,10 +193,7 @@ class VisitListView(GenericAPIView):
         request=VisitCreateSerializer,
         responses={
             201: VisitSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request):
@@ -235,10 +235,7 @@ class VisitDetailView(PolicyAPIView):
         request=VisitWriteSerializer,
         responses={
             200: VisitSerializer,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def patch(self, request, pk: int):
@@ -290,10 +287,7 @@ class VisitAmendView(PolicyAPIView):
         request=AmendSerializer,
         responses={
             201: AmendmentOut,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def post(self, request, pk: int):
@@ -364,10 +358,7 @@ class VisitPlanView(PolicyAPIView):
         request=VisitPlanIn,
         responses={
             200: VisitPlanOut,
-            400: BAD_INPUT,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: CONFLICT,
+            **WRITE_ERRORS,
         },
     )
     def put(self, request, family_id: int):

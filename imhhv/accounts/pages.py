@@ -8,7 +8,8 @@ Views never catch service errors themselves (DESIGN.md rule 5):
   a message at the top of the form. The page re-renders with everything the person typed.
 - anywhere else, a `DomainError` that escapes a view is rendered by
   `DomainErrorMiddleware` as a plain page with the error's message and HTTP status (409 for
-  a discharged family, a stale edit …), never a 500.
+  a discharged family, a stale edit …), never a 500, and audited as one denied event
+  unless the view already recorded it (`imhhv.audit.refusals`).
 
 The API maps the same errors once, in `imhhv/api/common.py`.
 """
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from imhhv.audit.refusals import record_unaudited
 from imhhv.core.errors import DomainError
 
 
@@ -80,5 +82,7 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            match = request.resolver_match
+            record_unaudited(exception, view=match.view_name if match else "", via="page")
             return refusal_page(request, exception)
         return None

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from imhhv.api.permissions import PolicyPermission
+from imhhv.audit.refusals import record_unaudited
 from imhhv.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -141,10 +142,13 @@ def exception_handler(exc, context):
 
     DRF's own (400 shape errors, 401, 403, 404, 429); a service's `ValidationError` as 400
     with field errors; a `DomainError` (stale edit, discharged family, over the cap,
-    possible duplicates …) as its status with `{"detail", "code", **extra}`. Anything else
+    possible duplicates …) as its status with `{"detail", "code", **extra}`, audited as one
+    denied event unless the endpoint recorded it already. Anything else
     is logged by type and request id only (never PHI) and answered without a 500 page.
     """
     if isinstance(exc, DomainError):
+        match = getattr(context.get("request"), "resolver_match", None)
+        record_unaudited(exc, view=match.view_name if match else "", via="api")
         return Response({"detail": exc.message, "code": exc.code, **exc.extra}, status=exc.status)
     if isinstance(exc, ValidationError):
         return bad_input(exc)

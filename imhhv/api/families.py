@@ -35,6 +35,7 @@ from imhhv.api.common import (
     _blank,
     validated,
 )
+from imhhv.audit.refusals import audit_refusal
 from imhhv.families import queries
 from imhhv.families import services as family_services
 from imhhv.families.access import (
@@ -54,7 +55,6 @@ from imhhv.families.models import (
     Enrollment,
     Family,
 )
-from imhhv.families.refusals import audit_refusal
 from imhhv.families.services.episodes import CAREGIVER_FIELDS
 
 

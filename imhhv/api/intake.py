@@ -44,6 +44,7 @@ from imhhv.api.families import (
     PageQuerySerializer,
     paged,
 )
+from imhhv.audit.refusals import audit_refusal
 from imhhv.audit.services import record
 from imhhv.core.ages import check_child_dates
 from imhhv.families import queries
@@ -59,7 +60,6 @@ from imhhv.families.models import (
     ReferralCaregiver,
     ReferralChild,
 )
-from imhhv.families.refusals import audit_refusal
 from imhhv.families.services import REFERRAL_FIELDS
 from imhhv.reports.queries import agency_figures
 

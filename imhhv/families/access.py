@@ -27,6 +27,7 @@ from django.http import Http404
 
 from imhhv.accounts.models import Membership, User
 from imhhv.audit.models import Outcome
+from imhhv.audit.refusals import record_refusal
 from imhhv.audit.services import record
 from imhhv.core.roles import Role, Scope
 from imhhv.families.errors import FamilyIsDischarged
@@ -122,13 +123,11 @@ def get_family_for_user(
             )
             raise PermissionDenied
         if not allow_discharged and not is_open(family):
-            record(
-                action="family.write",
-                outcome=Outcome.DENIED,
-                target=family,
-                details={"reason": "discharged: read-only"},
+            refused = FamilyIsDischarged()
+            record_refusal(
+                refused, action="family.write", target=family, state="discharged: read-only"
             )
-            raise FamilyIsDischarged
+            raise refused
     return family
 
 

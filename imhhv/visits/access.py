@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from imhhv.accounts.models import User
 from imhhv.audit.models import Outcome
+from imhhv.audit.refusals import record_refusal
 from imhhv.audit.services import record
 from imhhv.families.access import families_visible_to
 from imhhv.families.models import Family
@@ -102,13 +103,9 @@ def get_visit_for_user(user: User, visit_id: int, *, write: bool = False) -> Vis
     if write and not is_writable(visit, amending=visit.is_signed):
         from imhhv.visits.errors import FamilyIsDischarged
 
-        record(
-            action="visit.write",
-            outcome=Outcome.DENIED,
-            target=visit,
-            details={"reason": "discharged: read-only"},
-        )
-        raise FamilyIsDischarged
+        refused = FamilyIsDischarged()
+        record_refusal(refused, action="visit.write", target=visit, state="discharged: read-only")
+        raise refused
     return visit
 
 

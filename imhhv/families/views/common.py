@@ -13,8 +13,8 @@ from typing import Any
 from django.db import models
 
 from imhhv.accounts.pages import attempt
+from imhhv.audit.refusals import record_refusal
 from imhhv.core.errors import DomainError
-from imhhv.families.refusals import record_refusal
 
 
 def attempt_audited(

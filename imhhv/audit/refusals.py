@@ -1,9 +1,12 @@
 """Auditing a refused write: one denied event naming the reason, written after the
 service's transaction rolled back (an event written inside it would be rolled back too).
 
-Pages use `imhhv.families.views.common.attempt_audited`; API endpoints wrap the service
-call in `audit_refusal(...)`, which records and lets the error go on to the one exception
-handler (imhhv.api.common), so neither catches the error to answer it.
+Views that know what was refused say so: pages use `attempt_audited`
+(imhhv.families.views.common), API endpoints wrap the service call in
+`audit_refusal(...)`, which records and lets the error go on to the one exception handler.
+A refusal nobody recorded (a DomainError escaping a view) is recorded by the one page
+helper or the API's exception handler (`record_unaudited`), so every refused request
+writes exactly one event either way. A recorded error is marked `audited`.
 """
 
 from collections.abc import Iterator
@@ -33,6 +36,13 @@ def record_refusal(
         object_type=object_type,
         details={"reason": error.code, **getattr(error, "audit_details", {}), **details},
     )
+    error.audited = True
+
+
+def record_unaudited(error: DomainError, *, view: str, via: str) -> None:
+    """The refusal of a request whose view did not record it: one denied event."""
+    if not getattr(error, "audited", False):
+        record_refusal(error, action="request.refused", object_type="request", view=view, via=via)
 
 
 @contextmanager

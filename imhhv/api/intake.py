@@ -47,6 +47,7 @@ from imhhv.api.families import (
 from imhhv.audit.refusals import audit_refusal
 from imhhv.audit.services import record
 from imhhv.core.ages import check_child_dates
+from imhhv.core.dates import not_in_future
 from imhhv.families import queries
 from imhhv.families import services as family_services
 from imhhv.families.access import MAX_ID, get_referral_for_user
@@ -62,8 +63,6 @@ from imhhv.families.models import (
 )
 from imhhv.families.services import REFERRAL_FIELDS
 from imhhv.reports.queries import agency_figures
-
-FUTURE_BIRTH = "A birth date cannot be in the future."
 
 
 class DuplicateReferralSerializer(serializers.Serializer):
@@ -105,8 +104,9 @@ class ReferralCaregiverInSerializer(serializers.Serializer):
     interpreter_needed = serializers.BooleanField(default=False)
 
     def validate_birth_date(self, value):
-        if value is not None and value > timezone.localdate():
-            raise serializers.ValidationError(FUTURE_BIRTH)
+        # Core's rule, here only to key the error by the caregiver's index in the list.
+        if message := not_in_future(value, today=timezone.localdate(), what="A birth date"):
+            raise serializers.ValidationError(message)
         return value
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from imhhv.core.ages import check_child_dates
+from imhhv.core.dates import not_in_future
 from imhhv.families.access import MAX_ID
 from imhhv.families.models import (
     LANGUAGES,
@@ -69,8 +70,8 @@ class ReferralForm(forms.Form):
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
-        if data.get("referral_date") and data["referral_date"] > today:
-            self.add_error("referral_date", "A referral date cannot be in the future.")
+        if message := not_in_future(data.get("referral_date"), today=today, what="A referral date"):
+            self.add_error("referral_date", message)
         if data.get("pregnant"):
             if not data.get("due_date"):
                 self.add_error("due_date", "Give the due date for a pregnancy.")
@@ -103,9 +104,11 @@ class PersonForm(forms.Form):
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
 
     def clean_birth_date(self):
+        # The rule is core's; checked here too only to put the message on this person's row
+        # of the formset (the service reports it for the caregivers as a whole).
         birth = self.cleaned_data.get("birth_date")
-        if birth and birth > timezone.localdate():
-            raise forms.ValidationError("A birth date cannot be in the future.")
+        if message := not_in_future(birth, today=timezone.localdate(), what="A birth date"):
+            raise forms.ValidationError(message)
         return birth
 
 
@@ -209,8 +212,10 @@ class EnrollmentForm(forms.Form):
         data = super().clean()
         if data.get("prenatal") and not data.get("gestational_weeks"):
             self.add_error("gestational_weeks", "Give the weeks of pregnancy at enrollment.")
-        if data.get("enrolled_on") and data["enrolled_on"] > timezone.localdate():
-            self.add_error("enrolled_on", "The enrollment date cannot be in the future.")
+        if message := not_in_future(
+            data.get("enrolled_on"), today=timezone.localdate(), what="The enrollment date"
+        ):
+            self.add_error("enrolled_on", message)
         if data.get("consents") is not None and Consent.Kind.SERVICES not in data["consents"]:
             self.add_error("consents", "Services need the family's consent to services.")
         return data
@@ -259,9 +264,11 @@ class CaregiverForm(forms.ModelForm):
         widgets = {"birth_date": DATE}
 
     def clean_birth_date(self):
+        # The rule is core's; checked here too only to put the message on this person's row
+        # of the formset (the service reports it for the caregivers as a whole).
         birth = self.cleaned_data.get("birth_date")
-        if birth and birth > timezone.localdate():
-            raise forms.ValidationError("A birth date cannot be in the future.")
+        if message := not_in_future(birth, today=timezone.localdate(), what="A birth date"):
+            raise forms.ValidationError(message)
         return birth
 
 
@@ -364,8 +371,8 @@ class DischargeForm(VersionForm):
 
     def clean_discharged_on(self):
         day = self.cleaned_data["discharged_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError("The discharge date cannot be in the future.")
+        if message := not_in_future(day, today=timezone.localdate(), what="The discharge date"):
+            raise forms.ValidationError(message)
         return day
 
 
@@ -393,8 +400,8 @@ class BirthForm(VersionForm):
 
     def clean_birth_date(self):
         birth = self.cleaned_data["birth_date"]
-        if birth > timezone.localdate():
-            raise forms.ValidationError("A birth date cannot be in the future.")
+        if message := not_in_future(birth, today=timezone.localdate(), what="A birth date"):
+            raise forms.ValidationError(message)
         return birth
 
 

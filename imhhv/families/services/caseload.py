@@ -12,6 +12,7 @@ from imhhv.agencies.models import Agency
 from imhhv.audit.locking import claim_version
 from imhhv.audit.services import record
 from imhhv.core.caseload import caseload_capacity
+from imhhv.core.dates import not_in_future
 from imhhv.core.roles import Role
 from imhhv.families.errors import OverCap
 from imhhv.families.models import (
@@ -97,8 +98,8 @@ def assign_home_visitor(
     reason = reason.strip()
     episode = _require_open(family)
     current = family.assignments.filter(end_date__isnull=True).first()
-    if start_date > today:
-        raise ValidationError({"start_date": ["An assignment cannot start in the future."]})
+    if message := not_in_future(start_date, today=today, what="An assignment's start date"):
+        raise ValidationError({"start_date": [message]})
     if start_date < episode.enrolled_on:
         raise ValidationError({"start_date": ["An assignment cannot start before enrollment."]})
     if current is not None and start_date < current.start_date:

@@ -10,6 +10,7 @@ from imhhv.accounts.models import User
 from imhhv.audit.locking import claim_version
 from imhhv.audit.services import record
 from imhhv.core.ages import check_child_dates
+from imhhv.core.dates import not_in_future
 from imhhv.core.names import normalize_name
 from imhhv.families.models import (
     Caregiver,
@@ -88,8 +89,8 @@ def enroll_family(
     today = timezone.localdate()
     if referral.status != Referral.Status.ELIGIBLE:
         raise ValidationError("Only a referral that is eligible and waiting can be enrolled.")
-    if enrolled_on > today:
-        raise ValidationError({"enrolled_on": ["The enrollment date cannot be in the future."]})
+    if message := not_in_future(enrolled_on, today=today, what="The enrollment date"):
+        raise ValidationError({"enrolled_on": [message]})
     if enrolled_on < referral.referral_date:
         raise ValidationError(
             {"enrolled_on": ["The enrollment date cannot be before the referral date."]}
@@ -184,8 +185,10 @@ def discharge_family(
     expected_version: int | None = None,
 ) -> Enrollment:
     episode = _require_open(family)
-    if discharged_on > timezone.localdate():
-        raise ValidationError({"discharged_on": ["The discharge date cannot be in the future."]})
+    if message := not_in_future(
+        discharged_on, today=timezone.localdate(), what="The discharge date"
+    ):
+        raise ValidationError({"discharged_on": [message]})
     if discharged_on < episode.enrolled_on:
         raise ValidationError(
             {"discharged_on": ["The discharge date cannot be before enrollment."]}
@@ -239,8 +242,10 @@ def reenroll_family(
     if family.enrollments.filter(discharged_on__isnull=True).exists():
         raise ValidationError("This family is already enrolled.")
     last = family.enrollments.order_by("-discharged_on").first()
-    if enrolled_on > timezone.localdate():
-        raise ValidationError({"enrolled_on": ["The enrollment date cannot be in the future."]})
+    if message := not_in_future(
+        enrolled_on, today=timezone.localdate(), what="The enrollment date"
+    ):
+        raise ValidationError({"enrolled_on": [message]})
     if last and enrolled_on <= last.discharged_on:
         raise ValidationError({"enrolled_on": ["A new episode starts after the last discharge."]})
     if prenatal and gestational_weeks is None:

@@ -14,6 +14,7 @@ from imhhv.agencies.models import Agency
 from imhhv.audit.locking import claim_version
 from imhhv.audit.services import diff, record
 from imhhv.core.ages import check_child_dates
+from imhhv.core.dates import not_in_future
 from imhhv.core.eligibility import Screening, screen
 from imhhv.core.names import normalize_name
 from imhhv.families.access import scoped_matches
@@ -111,16 +112,19 @@ def create_referral(
     today = timezone.localdate()
     if not caregivers:
         raise ValidationError({"caregivers": ["Give at least one caregiver."]})
-    if data.get("referral_date") and data["referral_date"] > today:
-        raise ValidationError({"referral_date": ["A referral date cannot be in the future."]})
+    if message := not_in_future(data.get("referral_date"), today=today, what="A referral date"):
+        raise ValidationError({"referral_date": [message]})
     _check_people(
         today=today,
         due_date=data.get("due_date"),
         pregnant=bool(data.get("pregnant")),
         children=children,
     )
-    if any(p.get("birth_date") and p["birth_date"] > today for p in caregivers):
-        raise ValidationError({"caregivers": ["A caregiver's birth date cannot be in the future."]})
+    for person in caregivers:
+        if message := not_in_future(
+            person.get("birth_date"), today=today, what="A caregiver's birth date"
+        ):
+            raise ValidationError({"caregivers": [message]})
     factors = _risk_factors(risk_factor_codes)
     if not confirm_not_duplicate:
         found = find_possible_duplicates(

@@ -10,6 +10,7 @@ from imhhv.accounts.models import User
 from imhhv.audit.locking import claim_version
 from imhhv.audit.services import diff, record
 from imhhv.core.ages import check_child_dates
+from imhhv.core.dates import not_in_future
 from imhhv.core.names import normalize_name
 from imhhv.families.models import (
     Caregiver,
@@ -109,8 +110,8 @@ def record_consent(*, family: Family, by: User, kind: str, given_on: date) -> Co
     _require_open(family)
     if kind not in Consent.Kind.values:
         raise ValidationError({"kind": ["Unknown consent."]})
-    if given_on > timezone.localdate():
-        raise ValidationError({"given_on": ["A consent cannot be dated in the future."]})
+    if message := not_in_future(given_on, today=timezone.localdate(), what="A consent's date"):
+        raise ValidationError({"given_on": [message]})
     if family.consents.filter(kind=kind, revoked_on__isnull=True).exists():
         raise ValidationError({"kind": ["That consent is already in force."]})
     consent = Consent.objects.create(family=family, kind=kind, given_on=given_on, recorded_by=by)

@@ -309,7 +309,7 @@ def test_assignment_and_discharge_dates_cannot_cut_into_history(cast, login):
             "version": cast.family_a.version,
         },
     )
-    assert b"cannot start in the future" in future.content
+    assert b"start date cannot be in the future" in future.content
     before = sup.post(
         url("assign", cast.family_a),
         {

@@ -14,6 +14,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -50,7 +52,19 @@ schema = schema.exclude(path="/api/v1/auth/token/")
 
 
 @pytest.fixture
-def tokens(cast):
+def keep_connection():
+    """Requests go to the WSGI application directly, whose request_finished signal would
+    close the test's database connection (and its transaction) on PostgreSQL; Django's own
+    test client unhooks the same handler for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(cast, keep_connection):
     return {
         role: issue_token(user=user)[0]
         for role, user in {

@@ -5,8 +5,9 @@ parses). Every "cannot be in the future" check goes through `not_in_future`, so 
 (today is allowed, tomorrow is not) and its wording are the same on every page and in the
 API. The services always check; a form or serializer calls the same function only to show
 the message beside its field together with the form's other errors (a caregiver's row of
-a formset, the discharge date next to a missing reason), never a copy of its own. `today` is always passed in (the agency's local date, `timezone.localdate()`
-on the Django side), so the rule is pure and tests freeze nothing.
+a formset, the discharge date next to a missing reason), never a copy of its own. `today`
+is always passed in (the agency's local date, `timezone.localdate()` on the Django side),
+so the rule is pure and tests freeze nothing.
 """
 
 from collections.abc import Mapping

@@ -97,16 +97,22 @@ def get_family_for_user(
     write: bool = False,
     capability: str = "edit_families",
     allow_discharged: bool = False,
+    prefetch: tuple = (),
 ) -> Family:
     """The family if `user` may see it; out of scope is a 404, like missing (audited).
 
     With `write=True` the user also needs `capability` (403, audited), and the family must
     have an open episode unless `allow_discharged` (re-enrollment): a discharged family is
-    read-only, `FamilyIsDischarged` (409, audited).
+    read-only, `FamilyIsDischarged` (409, audited). `prefetch` (lookups or `Prefetch`
+    objects) loads related rows with the same scoped query, e.g. for the chart.
     """
     pk = parse_id(family_id)
     family = (
-        families_visible_to(user).filter(pk=pk).select_related("agency", "home_visitor").first()
+        families_visible_to(user)
+        .filter(pk=pk)
+        .select_related("agency", "home_visitor")
+        .prefetch_related(*prefetch)
+        .first()
         if pk is not None
         else None
     )

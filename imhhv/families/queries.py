@@ -8,7 +8,7 @@ read audit event (exactly one per call; a refusal is audited by access instead).
 them; their callers pass agency ids already scoped by access.py.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from typing import NamedTuple
@@ -220,14 +220,9 @@ def family_list(
     """The families in `user`'s scope, active (default) or discharged, one page of them."""
     if status not in FAMILY_STATUSES:
         raise ValidationError({"status": [f"Choose one of: {', '.join(FAMILY_STATUSES)}."]})
-    open_episodes = Prefetch(
-        "enrollments",
-        queryset=Enrollment.objects.filter(discharged_on__isnull=True),
-        to_attr="open_episodes",
-    )
     families = families_visible_to(user).select_related("agency", "home_visitor")
     families = families.discharged() if status == "discharged" else families.active()
-    families = families.prefetch_related("children", open_episodes)
+    families = families.prefetch_related("children")
     shown = _page(families, page, per_page=per_page, strict=strict)
     today = timezone.localdate()
     rows = [FamilyRow(f, youngest_age_months(f, today), is_expecting(f)) for f in shown]
@@ -262,22 +257,22 @@ class Chart:
     can_assign: bool
     can_reenroll: bool
     can_document: bool
-    sections: dict = field(default_factory=dict)
 
     def context(self) -> dict:
-        """The chart template's context: the fields, then the registered sections."""
+        """The chart page's context: the fields, then the sections other apps register
+        (read only here: the API's chart does not show them, so it does not query them)."""
         fields = {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
-        return {**fields, "section_keys": sorted(self.sections), **self.sections}
+        sections = chart_sections(self.family, self.today)
+        return {**fields, "section_keys": sorted(sections), **sections}
 
 
 def chart(user: User, family_id: int | str, *, via: str = "page") -> Chart:
     """The family chart: caregivers, children with their ages, episodes, home visitor
     history, consents, and the sections other apps register (visits)."""
-    scoped = get_family_for_user(user, family_id)
-    family = (
-        Family.objects.filter(pk=scoped.pk)
-        .select_related("agency", "home_visitor")
-        .prefetch_related(
+    family = get_family_for_user(
+        user,
+        family_id,
+        prefetch=(
             "caregivers",
             "children",
             "consents",
@@ -289,8 +284,7 @@ def chart(user: User, family_id: int | str, *, via: str = "page") -> Chart:
                 "assignments",
                 queryset=Assignment.objects.select_related("home_visitor", "assigned_by"),
             ),
-        )
-        .get()
+        ),
     )
     today = timezone.localdate()
     program = policy_on(today)
@@ -311,7 +305,6 @@ def chart(user: User, family_id: int | str, *, via: str = "page") -> Chart:
         can_assign=open_episode is not None and user.can("assign_caseload"),
         can_reenroll=open_episode is None and user.can("manage_intake"),
         can_document=open_episode is not None and user.can("document_visits"),
-        sections=chart_sections(family, today),
     )
 
 

@@ -58,7 +58,22 @@ def _counts(s: FidelitySummary) -> dict[str, int]:
         "late": s.timeliness.late,
         "undocumented_overdue": s.timeliness.undocumented_overdue,
         "pending": s.timeliness.pending,
+        # Visits addressing each component: counted, so that a component share hidden
+        # for one agency cannot be worked out from the statewide share (complementary).
+        **{
+            _component(code): round((value or 0) * s.completed_home_visits)
+            for code, value in s.component_shares.items()
+        },
     }
+
+
+def _component(code: str) -> str:
+    return f"component:{code}"
+
+
+def _columns(summaries: Sequence[FidelitySummary]) -> tuple[str, ...]:
+    codes = sorted({code for s in summaries for code in s.component_shares})
+    return COUNTS + tuple(_component(code) for code in codes)
 
 
 def _unless_hidden(value, *counts):
@@ -100,9 +115,7 @@ def _figures(s: FidelitySummary, c: dict[str, int | None]) -> dict:
             "long_share": share(c["long"], c["durations"]),
         },
         "component_shares": {
-            code: None
-            if value is None or home is None
-            else share(round(value * s.completed_home_visits), home)
+            code: None if value is None or home is None else share(c.get(_component(code)), home)
             for code, value in s.component_shares.items()
         },
         "mean_distinct_components": _unless_hidden(s.mean_distinct_components, home),
@@ -130,7 +143,9 @@ def public_figures(
     `total` (its figures returned) is the statewide summary when the view shows it.
     """
     present = [s for s in rows if s is not None]
-    shown, totals = suppress_records([_counts(s) for s in present], COUNTS, totals=True)
+    columns = _columns([*present, *([total] if total is not None else [])])
+    counts = [{k: _counts(s).get(k, 0) for k in columns} for s in present]
+    shown, totals = suppress_records(counts, columns, totals=True)
     by_row = iter(shown)
     figures = [None if s is None else _figures(s, next(by_row)) for s in rows]
     if total is None:

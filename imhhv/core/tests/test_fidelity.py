@@ -905,7 +905,7 @@ from imhhv.core.fidelity import (  # noqa: E402
     Timeliness,
     public_figures,
 )
-from imhhv.core.fidelity.public import COUNTS, _counts  # noqa: E402
+from imhhv.core.fidelity.public import _columns, _counts  # noqa: E402
 
 
 def fake_summary(families, home, disengaged, expected, covered, on_time=0, late=0):
@@ -983,4 +983,26 @@ def test_no_shown_count_is_small_and_no_column_holds_one_hidden_cell(rows):
             r["coverage"]["covered_weeks"] is not None
             and r["coverage"]["expected_weeks"] is not None
         )
-    assert set(_counts(rows[0])) == set(COUNTS)
+    assert set(_counts(rows[0])) == set(_columns(rows))
+
+
+def test_a_hidden_component_share_cannot_be_worked_out_from_the_statewide_share():
+    """5 of agency A's 80 home visits addressed material needs: A's share is hidden, and
+    so is a second agency's, or the statewide share (shown) would give A's count away."""
+    code = KEY_CODES[1]
+
+    def with_component(summary, visits):
+        shares = {**summary.component_shares, code: visits / summary.completed_home_visits}
+        return FidelitySummary(**{**summary.__dict__, "component_shares": shares})
+
+    rows = [
+        with_component(fake_summary(40, 80, 0, 100, 80), 5),
+        with_component(fake_summary(50, 90, 0, 120, 90), 45),
+        with_component(fake_summary(60, 100, 0, 130, 100), 70),
+    ]
+    total = with_component(fake_summary(150, 270, 0, 350, 270), 120)
+    shown, statewide = public_figures(rows, total)
+    column = [r["component_shares"][code] for r in shown]
+    assert column[0] is None
+    assert sum(v is None for v in column) >= 2
+    assert statewide["component_shares"][code] == 120 / 270

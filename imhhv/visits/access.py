@@ -54,7 +54,7 @@ def is_writable(visit: Visit, *, amending: bool = False) -> bool:
     calls this; `get_visit_for_user(write=True)` too, so a page says so at once.
     """
     from imhhv.core.fidelity import note_open_after_discharge
-    from imhhv.visits.queries import holidays
+    from imhhv.reference.holidays import holidays_between as holidays
 
     episodes = list(visit.family.enrollments.values_list("enrolled_on", "discharged_on"))
     if any(discharged is None for _, discharged in episodes):

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from imhhv.core.fidelity import EnrollmentSpan, PlanChange, VisitFact, fact_window
 from imhhv.families.models import Assignment, Enrollment, Family
+from imhhv.reference.holidays import holidays_between as holidays
 from imhhv.visits.models import Visit, VisitPlan
-from imhhv.visits.queries import holidays
 
 
 @dataclass

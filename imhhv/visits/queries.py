@@ -24,6 +24,7 @@ from imhhv.audit.services import record
 from imhhv.core.calendar import week_start
 from imhhv.core.fidelity import Disengagement
 from imhhv.families.models import Family
+from imhhv.reference.holidays import holidays_between as holidays
 from imhhv.visits.access import (
     my_caseload,
     my_visits,
@@ -33,14 +34,6 @@ from imhhv.visits.access import (
 from imhhv.visits.models import Visit, VisitPlan
 
 NOT_SEEN_DAYS = 14
-
-
-def holidays(start: date, end: date) -> frozenset[date]:
-    """Holidays in [start, end] (federal, computed, and the state's own days; one query):
-    not business days in any late-note check. Ask once per page or report."""
-    from imhhv.reference.holidays import holidays_between
-
-    return holidays_between(start, end)
 
 
 def plan_on(family: Family, day: date) -> VisitPlan | None:

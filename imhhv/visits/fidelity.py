@@ -149,9 +149,9 @@ def summary_of_families(facts: Facts, start: date, end: date, *, today: date) ->
 
 def weekly_trend(facts: Facts, start: date, end: date, *, visitor_id: int | None = None):
     if visitor_id is None:
-        return coverage_by_week(facts.visits, facts.enrollments, start, end)
+        return coverage_by_week(facts.visits, facts.enrollments, start, end, facts.plans)
     visits = [f for f in facts.visits if f.visitor_id == visitor_id]
-    return coverage_by_week(visits, spans_of_visitor(facts, visitor_id), start, end)
+    return coverage_by_week(visits, spans_of_visitor(facts, visitor_id), start, end, facts.plans)
 
 
 def summaries_trend(facts: Facts, start: date, end: date, *, visitor_ids: Iterable[int]):
@@ -159,7 +159,7 @@ def summaries_trend(facts: Facts, start: date, end: date, *, visitor_ids: Iterab
     ids = set(visitor_ids)
     visits = [f for f in facts.visits if f.visitor_id in ids]
     spans = [s for v in ids for s in spans_of_visitor(facts, v)]
-    return coverage_by_week(visits, spans, start, end)
+    return coverage_by_week(visits, spans, start, end, facts.plans)
 
 
 def family_rows(

@@ -77,6 +77,12 @@ class WeekCoverage:
     expected: int  # families for which the week counts
     covered: int  # of those, families with a completed home visit that week
     share: float | None
+    planned: float = 0.0  # visits planned that week per each family's plan in force
+    delivered: int = 0  # home visits counted against those plans (capped per family)
+
+    @property
+    def plan_share(self) -> float | None:
+        return min(1.0, self.delivered / self.planned) if self.planned else None
 
 
 @dataclass(frozen=True)

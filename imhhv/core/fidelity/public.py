@@ -163,6 +163,11 @@ def public_trend(trend: Sequence[WeekCoverage]) -> list[dict]:
             "expected": suppress_count(w.expected),
             "covered": suppress_count(w.covered),
             "share": share(w.covered, w.expected),
+            "planned": _unless_hidden(w.planned, suppress_count(math.ceil(w.planned))),
+            "delivered": suppress_count(w.delivered),
+            "plan_share": _unless_hidden(
+                w.plan_share, share(w.delivered, math.ceil(w.planned), complement=False)
+            ),
         }
         for w in trend
     ]

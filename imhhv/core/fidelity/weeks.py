@@ -14,6 +14,7 @@ from imhhv.core.fidelity.facts import (
     _check_period,
     _ratio,
 )
+from imhhv.core.fidelity.plan import PlanChange, histories, history_of, week_delivery
 
 # --- expected weeks -------------------------------------------------------------------
 
@@ -163,22 +164,46 @@ def weekly_coverage(
 
 
 def coverage_by_week(
-    visits: Iterable[VisitFact], spans: Iterable[EnrollmentSpan], start: date, end: date
+    visits: Iterable[VisitFact],
+    spans: Iterable[EnrollmentSpan],
+    start: date,
+    end: date,
+    plans: Iterable[PlanChange] = (),
 ) -> list[WeekCoverage]:
     """`weekly_coverage` split by week, for trend charts: one row per week of the period.
 
     Every Monday of `weeks_between(start, end)` has a row, with zeros (share None) for a
-    week no family was expected in. The rows add up to `weekly_coverage`.
+    week no family was expected in. The rows add up to `weekly_coverage`, and their
+    planned and delivered visits (per the plan in force each week, `plans`) to
+    `plan_delivery` over the same expected weeks.
     """
     _check_period(start, end)
+    visits = list(visits)
+    home_weeks = _home_weeks_by_family(visits)
+    home_counts = _home_counts_by_family(visits)
+    by_family = histories(plans)
     expected: Counter[date] = Counter()
     covered: Counter[date] = Counter()
-    for monday, is_covered in _coverage_pairs(visits, spans, start, end):
-        expected[monday] += 1
-        covered[monday] += is_covered
+    planned: defaultdict[date, float] = defaultdict(float)
+    delivered: Counter[date] = Counter()
+    for family, family_spans in _spans_by_family(spans).items():
+        seen = home_weeks.get(family, set())
+        counts = home_counts.get(family, {})
+        history = history_of(by_family, family)
+        for monday in _family_expected(family_spans, start, end):
+            expected[monday] += 1
+            covered[monday] += monday in seen
+            week_planned = history.planned_in_week(monday)
+            planned[monday] += week_planned
+            delivered[monday] += week_delivery(week_planned, counts.get(monday, 0))
     return [
         WeekCoverage(
-            monday, expected[monday], covered[monday], _ratio(covered[monday], expected[monday])
+            monday,
+            expected[monday],
+            covered[monday],
+            _ratio(covered[monday], expected[monday]),
+            planned[monday],
+            delivered[monday],
         )
         for monday in weeks_between(start, end)
     ]

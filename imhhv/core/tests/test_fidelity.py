@@ -1,4 +1,5 @@
 import itertools
+import math
 import random
 from dataclasses import replace
 from datetime import date, timedelta
@@ -894,6 +895,27 @@ def test_plan_delivery_does_not_depend_on_the_order_of_plan_rows(visits, spans, 
     rnd.shuffle(shuffled)
     first = summarize(visits, spans, *period, today=period[1], plans=plans).plan
     assert summarize(visits, spans, *period, today=period[1], plans=shuffled).plan == first
+
+
+def test_the_weekly_trend_shows_each_week_against_its_plan():
+    # Every other week: each March week plans half a visit; visits on 3 and 17 March.
+    weeks = coverage_by_week(
+        [visit(d(3, 3)), visit(d(3, 17))],
+        [ENROLLED],
+        *MARCH,
+        plans=[plan(d(2, 2), "every_other_week")],
+    )
+    assert [(w.planned, w.delivered) for w in weeks] == [(0.5, 1), (0.5, 0), (0.5, 1), (0.5, 0)]
+    assert [w.plan_share for w in weeks] == [1.0, 0.0, 1.0, 0.0]
+    assert [w.share for w in weeks] == [1.0, 0.0, 1.0, 0.0]
+
+
+@given(visit_lists, span_lists, periods(), plan_lists)
+def test_the_weeks_add_up_to_the_plan_delivery_of_the_period(visits, spans, period, plans):
+    weeks = coverage_by_week(visits, spans, *period, plans=plans)
+    summary = summarize(visits, spans, *period, today=period[1], plans=plans)
+    assert math.isclose(sum(w.planned for w in weeks), summary.plan.planned)
+    assert sum(w.delivered for w in weeks) == summary.plan.delivered
 
 
 # --- figures shown outside an agency --------------------------------------------------

@@ -64,13 +64,21 @@ def _user(username: str, first: str, last: str, password_hash: str) -> User:
 
 
 def build_organisation(
-    *, today: date, agencies: int, teams_per_agency: int, visitors_per_team: int
+    *,
+    today: date,
+    agencies: int,
+    teams_per_agency: int,
+    visitors_per_team: int,
+    counties: list[County] | None = None,
+    staff_years: int = STAFF_YEARS,
 ) -> tuple[list[_Agency], list[User]]:
-    """The state, `agencies` agencies with their teams and staff, and one former visitor."""
+    """The state, `agencies` agencies with their teams and staff, and one former visitor.
+
+    `counties` defaults to `COUNTIES`; memberships start `staff_years` ago."""
     # One Argon2 hash shared by every demo account: they share one published password.
     password_hash = make_password(DEMO_PASSWORD)
     state, _ = State.objects.get_or_create(code="MI", defaults={"name": "Michigan"})
-    start = today - _days(STAFF_YEARS * 365)
+    start = today - _days(staff_years * 365)
     former_end = today - _days(30)
     users: list[User] = []
     memberships: list[tuple[User, dict]] = []
@@ -85,13 +93,13 @@ def build_organisation(
 
     add_user("state.admin", "State-Admin", Role.STATE_ADMIN)
     add_user("evaluator", "Evaluator", Role.EVALUATOR)
-    for a_index, county in enumerate(COUNTIES[:agencies]):
+    for a_index, county in enumerate((counties or COUNTIES)[:agencies]):
         agency = Agency.objects.create(
             state=state, name=f"{county.name} County CMH (demo)", county=county.name
         )
         ctx = _Agency(agency=agency, county=county, index=a_index)
         contexts.append(ctx)
-        slug = county.name.lower()
+        slug = county.name.lower().replace(". ", "-").replace(" ", "-")
         ctx.admin = add_user(
             f"admin.{slug}", f"{county.name}-Admin", Role.AGENCY_ADMIN, agency=agency
         )

@@ -68,12 +68,20 @@ def test_database_refuses_delete(db):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite triggers")
-def test_sqlite_triggers_survive_the_migrations(db):
-    """A column added to the table rebuilds it on SQLite, which drops triggers."""
+def test_the_append_only_triggers_survive_the_migrations(db):
+    """A column added to the table rebuilds it on SQLite, which drops triggers; on
+    PostgreSQL one trigger refuses UPDATE and DELETE."""
     from imhhv.audit.triggers import sqlite_triggers
 
-    assert {"audit_event_no_update", "audit_event_no_delete"} <= sqlite_triggers(connection)
+    if connection.vendor == "sqlite":
+        assert {"audit_event_no_update", "audit_event_no_delete"} <= sqlite_triggers(connection)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass "
+                "AND NOT tgisinternal"
+            )
+            assert "audit_event_no_update_delete" in {name for (name,) in cursor.fetchall()}
 
 
 def test_chain_links_each_event_to_the_previous(db):

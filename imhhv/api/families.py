@@ -139,27 +139,7 @@ class CaregiverSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Caregiver
-        fields = [
-            "id",
-            "relationship",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "phone",
-            "address",
-            "city",
-            "zip_code",
-            "preferred_language",
-            "interpreter_needed",
-            "races",
-            "hispanic",
-            "tribal_affiliation",
-            "education",
-            "employment",
-            "programs",
-            "insurance",
-            "medicaid_id",
-        ]
+        fields = ["id", *CAREGIVER_FIELDS]
 
 
 class ChildViewSerializer(serializers.Serializer):

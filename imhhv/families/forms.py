@@ -15,6 +15,7 @@ from imhhv.families.models import (
     Consent,
     Enrollment,
 )
+from imhhv.families.services.episodes import CAREGIVER_FIELDS
 from imhhv.reference.models import RiskFactor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -237,26 +238,7 @@ class CaregiverForm(forms.ModelForm):
 
     class Meta:
         model = Caregiver
-        fields = [
-            "relationship",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "phone",
-            "address",
-            "city",
-            "zip_code",
-            "preferred_language",
-            "interpreter_needed",
-            "races",
-            "hispanic",
-            "tribal_affiliation",
-            "education",
-            "employment",
-            "programs",
-            "insurance",
-            "medicaid_id",
-        ]
+        fields = list(CAREGIVER_FIELDS)
         labels = {
             "hispanic": "Hispanic or Latino ethnicity",
             "interpreter_needed": "Needs an interpreter",

@@ -26,8 +26,10 @@ from imhhv.families.services.intake import PERSON_FIELDS
 
 # --- enrollment and discharge -----------------------------------------------------------
 
-CAREGIVER_FIELDS = PERSON_FIELDS + (
+# In the order the caregiver form shows them.
+CAREGIVER_FIELDS = (
     "relationship",
+    *PERSON_FIELDS,
     "races",
     "hispanic",
     "tribal_affiliation",

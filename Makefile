@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install lint test-unit test-browser bench clean
+.PHONY: run serve worker test install lint test-unit test-browser test-replica bench bench-state clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,13 +43,27 @@ run: install $(ENV_FILE)
 	@echo "Serving at http://$(HOST):$(PORT)/ with DEBUG off (synthetic demo data; Ctrl-C to stop)"
 	exec env $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) $(GUNICORN_ARGS)
 
+## make serve: the production server (no demo data, no generated secrets): gunicorn on
+## $(HOST):$(PORT) with the settings' environment (DATABASE_URL, SECRET_KEY, AUDIT_HMAC_KEYS,
+## ALLOWED_HOSTS, optional DATABASE_REPLICA_URL). See "Deployment" in the README.
+SERVE_ARGS ?= --workers 3 --timeout 60 --max-requests 2000 --max-requests-jitter 200
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	exec $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) $(SERVE_ARGS)
+
+## make worker: a task-queue worker (imhhv/jobs); run as many as needed, on any machine that
+## reaches the database.
+worker: install
+	exec $(BIN)/python manage.py run_worker
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-unit: install
-	$(BIN)/pytest -m "not browser" -n 2 -q
+	$(BIN)/pytest -m "not browser and not replica" -n 2 -q
 
 test-browser: install
 	@if [ -x "$(CHROMIUM)" ]; then \
@@ -58,6 +72,11 @@ test-browser: install
 		echo "Browser tests need Debian's Chromium at $(CHROMIUM) (apt-get install -y chromium)."; \
 		echo "They did not run. CI installs Chromium and runs them."; \
 	fi
+
+## make test-replica: the router tests against a real streaming replica (DATABASE_URL and
+## DATABASE_REPLICA_URL set; .ci/run starts the two clusters, see .ci/replica).
+test-replica: install
+	$(BIN)/pytest -m replica -q -p no:randomly
 
 ## make test: install if needed, lint, run every test (browser tests when Chromium is present).
 test: lint test-unit test-browser
@@ -76,6 +95,11 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python manage.py benchmark
 	$(BENCH_ENV) $(BIN)/python manage.py benchmark_fidelity
 	rm -f bench.sqlite3
+
+## make bench-state: the statewide set on a throwaway PostgreSQL database, served by
+## gunicorn, measured under load (bench/README.md). Results go to bench/.
+bench-state: install
+	bench/run-state
 
 clean:
 	rm -rf $(VENV) db.sqlite3 bench.sqlite3 staticfiles

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "imhhv.visits",
     "imhhv.api",
     "imhhv.reports",
+    "imhhv.jobs",  # the task queue for long jobs (database-backed; see imhhv/jobs)
     "imhhv.demo",
 ]
 

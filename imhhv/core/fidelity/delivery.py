@@ -21,14 +21,6 @@ from imhhv.core.fidelity.facts import (
 # --- 3. durations ---------------------------------------------------------------------
 
 
-def _quantile(ordered: Sequence[int], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default, Excel PERCENTILE.INC)."""
-    position = (len(ordered) - 1) * q
-    below = int(position)
-    above = min(below + 1, len(ordered) - 1)
-    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
-
-
 def duration_summary(
     visits: Iterable[VisitFact],
     start: date,
@@ -40,9 +32,12 @@ def duration_summary(
     """Length of the completed home visits in [start, end] that have a duration.
 
     within: low <= minutes <= high (90 and 120 are inside, 89 and 121 outside); short:
-    below `low`; long: above `high`. The three shares add up to 1. Quartiles and median
-    interpolate linearly between ranks (the median of 60 and 90 is 75.0). Every field but
-    `count` is None when no visit has a duration.
+    below `low`; long: above `high`. The three shares add up to 1. `mean` is the mean
+    length. Every field but `count` is None when no visit has a duration.
+
+    No median or quartiles: the model judges a visit's length against the 90-120 band
+    (the shares), and a mean, unlike a median, is a sum of week facts, so the statewide
+    report can add stored rows up instead of reading every visit.
     """
     _check_period(start, end)
     if high < low:
@@ -54,15 +49,13 @@ def duration_summary(
     )
     count = len(minutes)
     if not count:
-        return Durations(0, None, None, None, None, None, None, None, None)
+        return Durations(0, None, None, None, None, None, None)
     short = sum(1 for m in minutes if m < low)
     long = sum(1 for m in minutes if m > high)
     return Durations(
         count=count,
         minimum=minutes[0],
-        median=_quantile(minutes, 0.5),
-        p25=_quantile(minutes, 0.25),
-        p75=_quantile(minutes, 0.75),
+        mean=sum(minutes) / count,
         maximum=minutes[-1],
         within_share=(count - short - long) / count,
         short_share=short / count,

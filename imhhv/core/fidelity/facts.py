@@ -89,9 +89,7 @@ class WeekCoverage:
 class Durations:
     count: int
     minimum: int | None
-    median: float | None
-    p25: float | None
-    p75: float | None
+    mean: float | None  # minutes per home visit with a duration
     maximum: int | None
     within_share: float | None  # low <= minutes <= high
     short_share: float | None  # minutes < low

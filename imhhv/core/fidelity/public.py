@@ -5,7 +5,7 @@ suppression rule: a count of 1-10 is hidden (primary), and because the statewide
 is shown beside the agencies, a column (a figure across agencies) never holds a single
 hidden cell (complementary). A rate is hidden when its numerator, its denominator or
 their difference is hidden or small (`share`); a figure derived from a hidden count
-(visits per family, median minutes, mean distinct components) is hidden with it.
+(visits per family, mean minutes, mean distinct components) is hidden with it.
 
 The result keeps the shape of `dataclasses.asdict(FidelitySummary)` with `disengaged`
 replaced by `disengaged_count` (no family ids), None marking a hidden figure, so a page
@@ -106,9 +106,7 @@ def _figures(s: FidelitySummary, c: dict[str, int | None]) -> dict:
         "durations": {
             "count": c["durations"],
             "minimum": _unless_hidden(d.minimum, c["durations"]),
-            "median": _unless_hidden(d.median, c["durations"]),
-            "p25": _unless_hidden(d.p25, c["durations"]),
-            "p75": _unless_hidden(d.p75, c["durations"]),
+            "mean": _unless_hidden(d.mean, c["durations"]),
             "maximum": _unless_hidden(d.maximum, c["durations"]),
             "within_share": share(c["within"], c["durations"]),
             "short_share": share(c["short"], c["durations"]),

@@ -248,23 +248,22 @@ def test_duration_distribution():
     ]
     summary = duration_summary(visits, d(3, 1), d(3, 31))
     assert (summary.count, summary.minimum, summary.maximum) == (5, 89, 121)
-    assert (summary.p25, summary.median, summary.p75) == (90.0, 100.0, 120.0)
+    assert summary.mean == (121 + 89 + 100 + 90 + 120) / 5
     assert (summary.within_share, summary.short_share, summary.long_share) == (0.6, 0.2, 0.2)
 
 
-def test_median_interpolates_and_bounds_are_settings():
+def test_mean_and_bounds_are_settings():
     summary = duration_summary(
         [visit(d(3, 2), minutes=60), visit(d(3, 9), minutes=90)], d(3, 1), d(3, 31), low=60, high=75
     )
-    assert summary.median == 75.0
-    assert (summary.p25, summary.p75) == (67.5, 82.5)
+    assert summary.mean == 75.0
     assert (summary.within_share, summary.long_share) == (0.5, 0.5)
 
 
 def test_no_durations():
     summary = duration_summary([visit(d(3, 2), minutes=None)], d(3, 1), d(3, 31))
     assert summary.count == 0
-    assert summary.median is None and summary.within_share is None and summary.minimum is None
+    assert summary.mean is None and summary.within_share is None and summary.minimum is None
 
 
 # --- 4. components --------------------------------------------------------------------
@@ -509,7 +508,7 @@ def test_summary_of_a_small_team():
     assert summary.completed_contacts == 1
     assert summary.visits_per_family == 1.5
     assert summary.coverage == Coverage(4, 2, 0.5)
-    assert summary.durations.count == 3 and summary.durations.median == 95.0
+    assert summary.durations.count == 3 and summary.durations.mean == (95 + 60 + 110) / 3
     assert summary.component_shares["alliance"] == pytest.approx(2 / 3)
     # Family 1: window to 2 March {alliance, material_needs}, to 9 March the same + alliance.
     # Family 2: windows to 2 and 9 March hold no visit (the 2 February one is 4+ weeks back).
@@ -701,7 +700,7 @@ def test_duration_shares_add_up_to_one(visits, period, low, width):
     if summary.count:
         total = summary.within_share + summary.short_share + summary.long_share
         assert total == pytest.approx(1)
-        assert summary.minimum <= summary.p25 <= summary.median <= summary.p75 <= summary.maximum
+        assert summary.minimum <= summary.mean <= summary.maximum
     else:
         assert summary.within_share is None
 
@@ -939,7 +938,7 @@ def fake_summary(families, home, disengaged, expected, covered, on_time=0, late=
         completed_contacts=0,
         visits_per_family=home / families if families else None,
         coverage=Coverage(expected, covered, covered / expected if expected else None),
-        durations=Durations(0, None, None, None, None, None, None, None, None),
+        durations=Durations(0, None, None, None, None, None, None),
         component_shares={code: None for code in KEY_CODES},
         mean_distinct_components=None,
         disengaged=tuple(Disengagement(i, 3, None) for i in range(disengaged)),

@@ -16,7 +16,6 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -140,12 +139,27 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
-}
+# --- Databases (ops) -----------------------------------------------------------------------
+# DATABASE_URL (the primary); on PostgreSQL a psycopg pool per process (DB_POOL, DB_POOL_MIN,
+# DB_POOL_MAX); DATABASE_REPLICA_URL adds a streaming replica that may serve the reads inside
+# `config.db.report_reads()`, falling back to the primary when it is down or lags more than
+# REPLICA_MAX_LAG_SECONDS. Decisions in config/db.py.
+from config.db import (  # noqa: E402
+    DEFAULT_CHECK_SECONDS,
+    DEFAULT_MAX_LAG_SECONDS,
+    DEFAULT_RETRY_SECONDS,
+    database_settings,
+    env_seconds,
+)
+
+DATABASES = database_settings(os.environ, default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASE_ROUTERS = ["config.db.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_seconds(
+    os.environ, "REPLICA_MAX_LAG_SECONDS", DEFAULT_MAX_LAG_SECONDS
+)
+REPLICA_CHECK_SECONDS = env_seconds(os.environ, "REPLICA_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
+REPLICA_RETRY_SECONDS = env_seconds(os.environ, "REPLICA_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+# --- end of the databases block -------------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

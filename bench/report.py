@@ -67,7 +67,14 @@ def machine(load_start: str) -> dict:
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal")
     )
-    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
+    # BENCH_COMMIT (and BENCH_COMMIT_SUBJECT) name the commit measured when the run is
+    # from an export of it (`git archive`), which has no .git to ask.
+    given = os.environ.get("BENCH_COMMIT", "").strip()
+    dirty = not given and bool(_git("status", "--porcelain", "--untracked-files=no"))
+    commit = given or _git("rev-parse", "--short=12", "HEAD")
+    subject = (_git("log", "-1", "--format=%s", commit) if commit else "") or os.environ.get(
+        "BENCH_COMMIT_SUBJECT", ""
+    )
     return {
         "cores": os.cpu_count(),
         "cpu": cpu,
@@ -78,9 +85,8 @@ def machine(load_start: str) -> dict:
         "django": _version("django"),
         "gunicorn": _version("gunicorn"),
         "locust": _version("locust"),
-        "commit": _git("rev-parse", "--short=12", "HEAD")
-        + (" (+ uncommitted changes)" if dirty else ""),
-        "commit_subject": _git("log", "-1", "--format=%s")[:120],
+        "commit": (commit or "?") + (" (+ uncommitted changes)" if dirty else ""),
+        "commit_subject": subject[:120],
     }
 
 
@@ -171,7 +177,10 @@ def build(plan: dict, load: dict, meta: dict) -> tuple[str, dict]:
         f"{meta['machine']['memory_gb']} GB; Python {meta['machine']['python']}, "
         f"Django {meta['machine']['django']}, gunicorn {meta['machine']['gunicorn']}, "
         f"locust {meta['machine']['locust']}.",
-        f"- Commit: `{meta['machine']['commit']}` ({meta['machine']['commit_subject']}).",
+        f"- Commit: `{meta['machine']['commit']}`"
+        + (
+            f" ({meta['machine']['commit_subject']})." if meta["machine"]["commit_subject"] else "."
+        ),
         f"- Server: `{meta['server']}`, DEBUG off, on loopback; the load generator runs on "
         "the same machine.",
         f"- Load per endpoint: 1 user back to back, then {cfg['users']} users each waiting "

@@ -213,6 +213,8 @@ def login(client, new_events):
 
 
 def add_families(agency, visitor, n, *, prefix="Bulk"):
+    from imhhv.families.hooks import family_changed
+
     """`n` active families (open episode, one child) on `visitor`'s caseload, in bulk."""
     start = timezone.localdate() - timedelta(days=100)
     families = Family.objects.bulk_create(
@@ -221,6 +223,8 @@ def add_families(agency, visitor, n, *, prefix="Bulk"):
     Enrollment.objects.bulk_create(Enrollment(family=f, enrolled_on=start) for f in families)
     birth = days_ago(275)  # an infant of about 9 months, whichever day the suite runs
     Child.objects.bulk_create(Child(family=f, birth_date=birth) for f in families)
+    for family in families:  # the week facts, as the services would keep them
+        family_changed(family.pk)
     return families
 
 

@@ -15,6 +15,7 @@ from factory.django import DjangoModelFactory
 from imhhv.accounts.models import Membership, User
 from imhhv.agencies.models import Agency, State, Team
 from imhhv.core.roles import Role
+from imhhv.families.hooks import family_changed
 from imhhv.families.models import Assignment, Child, Enrollment, Family
 
 # How long ago, relative to today, the cast's records start and its children were born.
@@ -95,7 +96,18 @@ class ChildFactory(DjangoModelFactory):
     birth_date = factory.LazyFunction(lambda: days_ago(INFANT_AGE_DAYS))
 
 
-class EnrollmentFactory(DjangoModelFactory):
+class RefreshesFacts:
+    """Refresh the family's fidelity week facts once the row is written, as the services
+    do (`imhhv.families.hooks.family_changed`)."""
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create and instance.family_id:
+            family_changed(instance.family_id)
+
+
+class EnrollmentFactory(RefreshesFacts, DjangoModelFactory):
     class Meta:
         model = Enrollment
 
@@ -103,7 +115,7 @@ class EnrollmentFactory(DjangoModelFactory):
     enrolled_on = factory.LazyFunction(lambda: days_ago(EPISODE_DAYS))
 
 
-class AssignmentFactory(DjangoModelFactory):
+class AssignmentFactory(RefreshesFacts, DjangoModelFactory):
     class Meta:
         model = Assignment
 

@@ -8,7 +8,7 @@ transaction. Refusals about a value are `ValidationError`s keyed by field, which
 settings page shows on its form (`imhhv.accounts.pages.attempt`).
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from imhhv.audit.services import diff, record
 from imhhv.core.calendar import SATURDAY, federal_holidays
 from imhhv.core.policy import check_policy
+from imhhv.jobs.services import enqueue
 from imhhv.reference.models import ProgramPolicy, RiskFactor, StateHoliday
 from imhhv.reference.policy import policy_on
 
@@ -110,6 +111,7 @@ def add_state_holiday(*, day: date, name: str, by) -> StateHoliday:
         target=holiday,
         details={"day": day.isoformat(), "name": name},
     )
+    _recount_notes_around(day, by)
     return holiday
 
 
@@ -118,4 +120,18 @@ def remove_state_holiday(*, holiday: StateHoliday, by) -> None:
     """Take a state day off the list (federal holidays cannot be removed: they are law)."""
     details = {"day": holiday.day.isoformat(), "name": holiday.name}
     record(action="holiday.remove", user=by, target=holiday, details=details)
+    _recount_notes_around(holiday.day, by)
     holiday.delete()
+
+
+def _recount_notes_around(day: date, by) -> None:
+    """Notes signed around a changed holiday move between late and on time: queue the
+    fidelity facts rebuild from two weeks before it (the job `facts.rebuild`, run by a
+    worker after this transaction commits; one queued rebuild per day at a time)."""
+    since = (day - timedelta(days=14)).isoformat()
+    enqueue(
+        name="facts.rebuild",
+        kwargs={"since": since},
+        unique_key=f"facts.rebuild:{since}",
+        created_by=by,
+    )

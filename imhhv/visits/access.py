@@ -136,6 +136,20 @@ def fidelity_families(user: User) -> QuerySet[Family]:
     return Family.objects.filter(agency_id=membership.agency_id)
 
 
+def fidelity_facts(user: User, model):
+    """Rows of a week facts or totals model (`imhhv/visits/models.py`: each has the
+    family's agency) that `user`'s fidelity figures may count: the scope of
+    `fidelity_families`, by the rows' agency."""
+    if not user.is_authenticated:
+        return model.objects.none()
+    if user.can("view_state_reports"):
+        return model.objects.all()
+    membership = user.membership
+    if membership is None or membership.agency_id is None:
+        return model.objects.none()
+    return model.objects.filter(agency_id=membership.agency_id)
+
+
 def teams_visible_to(user: User):
     """Teams whose fidelity the user may see: own team (supervisor), the agency's teams
     (agency administrator); nobody else."""

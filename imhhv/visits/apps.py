@@ -12,3 +12,9 @@ class VisitsConfig(AppConfig):
         from imhhv.visits.chart import chart_section
 
         register_chart_section(chart_section)
+
+        # Enrollment, discharge and assignment (families' services) change the week facts.
+        from imhhv.families.hooks import on_family_changed
+        from imhhv.visits.facts import refresh_family
+
+        on_family_changed("week_facts", refresh_family)

@@ -1,29 +1,39 @@
-"""Fidelity for real units: read the facts from the database, let imhhv.core.fidelity count.
+"""Fidelity for real units, added up from the stored week facts.
 
 Units and what belongs to them:
 
 - a home visitor: the visits they made, and the weeks each family was both enrolled and
   assigned to them (so a transferred family counts for each visitor for their own weeks);
-- a team: the union of its home visitors' facts;
+- a team: the sum of its current home visitors' figures (families counted once);
 - an agency or the state: every family's visits and enrollment weeks.
 
-Facts are read in a bounded number of queries per call, whatever the number of units:
-`summaries_by_visitor` and `summaries_by_group` read once and split in memory.
+Figures come from the week facts (`imhhv/visits/facts.py`, the family x week rows of
+`imhhv.core.fidelity.weekly`) and their totals per agency and week and per visitor and
+week, added up in SQL (GROUP BY agency, visitor, family or week): a bounded number of
+queries per report whatever the number of units, families or visits. What no row can
+hold is read raw and is small: the notes not signed yet (judged against today) and the
+families enrolled in the period (from enrollments).
+
+Reports cover whole weeks that are over (`period_from`): a week is the unit of the model's
+promise, and a week still running would count as missed before it ends.
 
 `fidelity_report(user, level=..., unit_id=..., period=...)` is the one use case: the
 fidelity pages and `GET /api/v1/fidelity/` call it and only render what it returns, so
 they agree by construction (which units, which capability, which period limit). It
-writes its read event (or its denial) itself. Facts are counted over
-`fidelity_families(user)`; families are named only from `families_visible_to(user)`.
+writes its read event (or its denial) itself. Figures count over `fidelity_facts(user,
+...)` (the scope of `fidelity_families`); families are named only from
+`families_visible_to(user)`.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as datetime_time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,166 +42,323 @@ from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.core.calendar import week_start
 from imhhv.core.fidelity import (
-    EnrollmentSpan,
+    Disengagement,
     FidelitySummary,
-    VisitFact,
     WeekCoverage,
-    coverage_by_week,
     public_figures,
     public_trend,
-    summarize,
+)
+from imhhv.core.fidelity.engagement import missed_streaks
+from imhhv.core.fidelity.weekly import (
+    COMPONENT_TOTALS,
+    TOTALS,
+    add_totals,
+    assigned_spans,
+    summary_from_totals,
+    unsigned_timeliness,
+    whole_weeks,
 )
 from imhhv.core.roles import Role
 from imhhv.families.access import families_visible_to
-from imhhv.families.models import Family
+from imhhv.families.models import Assignment, Enrollment, Family
+from imhhv.reference.holidays import holidays_between
 from imhhv.visits.access import (
     FIDELITY_LEVELS,
     FidelityUnit,
+    fidelity_facts,
     fidelity_families,
     fidelity_units_visible_to,
     my_caseload,
 )
-from imhhv.visits.facts import Facts, read_facts
+from imhhv.visits.facts import read_facts
+from imhhv.visits.models import (
+    AgencyWeekTotals,
+    FamilyWeekFacts,
+    Visit,
+    VisitorWeekFacts,
+    VisitorWeekTotals,
+)
+
+SUM_FIELDS = (*TOTALS, *COMPONENT_TOTALS)
+STREAK_WEEKS = 3
 
 
-def spans_of_visitor(facts: Facts, visitor_id: int) -> list[EnrollmentSpan]:
-    """Enrollment spans cut to the periods the family was assigned to this visitor."""
-    spans = []
-    by_family: dict[int, list[EnrollmentSpan]] = defaultdict(list)
-    for span in facts.enrollments:
-        by_family[span.family_id].append(span)
-    for family_id, visitor, a_start, a_end in facts.assignments:
-        if visitor != visitor_id:
-            continue
-        for span in by_family.get(family_id, ()):
-            lo = max(span.start, a_start)
-            ends = [d for d in (span.end, a_end) if d is not None]
-            hi = min(ends) if ends else None
-            if hi is None or hi >= lo:
-                spans.append(EnrollmentSpan(family_id, lo, hi, span.paused))
-    return spans
+def _sums() -> dict:
+    return {
+        **{f: Sum(f) for f in SUM_FIELDS},
+        "min_minutes": Min("min_minutes"),
+        "max_minutes": Max("max_minutes"),
+    }
 
 
-def _summary(
-    visits: Iterable[VisitFact],
-    spans: list[EnrollmentSpan],
-    start: date,
-    end: date,
-    today: date,
-    facts: "Facts",
-) -> FidelitySummary:
-    return summarize(
-        visits,
-        spans,
-        start,
-        end,
-        today=today,
-        late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
-        holidays=facts.holidays,
-        plans=facts.plans,
+def _grouped(rows: QuerySet, key: str) -> dict:
+    """Totals of `rows` per value of `key` (one GROUP BY query)."""
+    return {
+        row.pop(key): add_totals([row]) for row in rows.order_by().values(key).annotate(**_sums())
+    }
+
+
+def _weeks(rows: QuerySet, first: date, last: date) -> QuerySet:
+    return rows.filter(week__gte=first, week__lte=week_start(last))
+
+
+@dataclass
+class Parts:
+    """What a group of summaries is made of, keyed by unit (visitor, family, agency...)."""
+
+    totals: dict = field(default_factory=dict)
+    families: dict = field(default_factory=dict)
+    disengaged: dict = field(default_factory=lambda: defaultdict(list))
+    unsigned: dict = field(default_factory=lambda: defaultdict(list))
+
+    def summaries(
+        self, keys: Iterable, period: "Period", today: date, days_off, *, empty=True
+    ) -> dict:
+        """A summary per key; with `empty=False`, None for a key without any data."""
+        out = {}
+        for key in keys:
+            totals = self.totals.get(key)
+            if not empty and totals is None and not self.families.get(key):
+                out[key] = None
+                continue
+            totals = dict(totals or add_totals([]))
+            totals["families"] = self.families.get(key, 0)
+            overdue, pending = unsigned_timeliness(
+                self.unsigned.get(key, ()),
+                today=today,
+                late_after_business_days=settings.DOCUMENTATION_DEADLINE_BUSINESS_DAYS,
+                holidays=days_off,
+            )
+            alerts = sorted(
+                self.disengaged.get(key, ()), key=lambda a: (-a.weeks_without_visit, a.family_id)
+            )
+            out[key] = summary_from_totals(
+                totals,
+                period.start,
+                period.end,
+                disengaged=tuple(alerts),
+                overdue=overdue,
+                pending=pending,
+            )
+        return out
+
+
+def _current_enrollment(today: date):
+    return Exists(
+        Enrollment.objects.filter(family_id=OuterRef("family_id"), enrolled_on__lte=today).filter(
+            Q(discharged_on__isnull=True) | Q(discharged_on__gt=today)
+        )
     )
 
 
-def summaries_by_visitor(
-    facts: Facts, visitor_ids: Iterable[int], start: date, end: date, *, today: date
-) -> dict[int, FidelitySummary]:
-    by_visitor: dict[int, list[VisitFact]] = defaultdict(list)
-    for fact in facts.visits:
-        by_visitor[fact.visitor_id].append(fact)
-    return {
-        v: _summary(by_visitor.get(v, []), spans_of_visitor(facts, v), start, end, today, facts)
-        for v in visitor_ids
+def _alerts(rows: QuerySet, key: str, today: date, *, visitor_chain: bool) -> dict:
+    """Disengagement as of today (`imhhv.core.fidelity.weekly.disengaged_of`) per `key`."""
+    rows = rows.filter(week=week_start(today), home_visits=0, streak_in__gte=STREAK_WEEKS).filter(
+        _current_enrollment(today)
+    )
+    if visitor_chain:
+        rows = rows.filter(
+            Exists(
+                Assignment.objects.filter(
+                    family_id=OuterRef("family_id"),
+                    home_visitor_id=OuterRef("visitor_id"),
+                    start_date__lte=today,
+                ).filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+            )
+        )
+    alerts: dict = defaultdict(list)
+    for k, family_id, streak, last in rows.order_by().values_list(
+        key, "family_id", "streak_in", "last_home_visit"
+    ):
+        alerts[k].append(Disengagement(family_id, streak, last))
+    return alerts
+
+
+def _unsigned(visits: QuerySet, key: str, period: "Period") -> dict:
+    """Visit days of completed visits of the period whose note is not signed, per `key`."""
+    lo = timezone.make_aware(datetime.combine(period.start, datetime_time.min))
+    hi = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), datetime_time.min))
+    days: dict = defaultdict(list)
+    tz = timezone.get_current_timezone()
+    for k, started, scheduled in (
+        visits.filter(outcome=Visit.Outcome.COMPLETED, signed_at__isnull=True)
+        .filter(
+            Q(started_at__gte=lo, started_at__lt=hi)
+            | Q(started_at__isnull=True, scheduled_at__gte=lo, scheduled_at__lt=hi)
+        )
+        .order_by()
+        .values_list(key, "started_at", "scheduled_at")
+    ):
+        days[k].append((started or scheduled).astimezone(tz).date())
+    return days
+
+
+def _visitor_parts(user: User, visitors, period: "Period", today: date, *, key="visitor_id"):
+    """Per visitor (or, key="family_id", per family of one visitor) in `user`'s scope."""
+    facts = _weeks(fidelity_facts(user, VisitorWeekFacts), period.start, period.end).filter(
+        visitor_id__in=visitors
+    )
+    parts = Parts()
+    if key == "visitor_id":
+        parts.totals = _grouped(
+            _weeks(fidelity_facts(user, VisitorWeekTotals), period.start, period.end).filter(
+                visitor_id__in=visitors
+            ),
+            key,
+        )
+        parts.families = dict(
+            facts.filter(enrolled_days__gt=0)
+            .order_by()
+            .values(key)
+            .annotate(n=Count("family_id", distinct=True))
+            .values_list(key, "n")
+        )
+    else:
+        parts.totals = _grouped(facts, key)
+        parts.families = dict.fromkeys(
+            facts.filter(enrolled_days__gt=0).order_by().values_list(key, flat=True).distinct(), 1
+        )
+    parts.disengaged = _alerts(
+        fidelity_facts(user, VisitorWeekFacts).filter(visitor_id__in=visitors),
+        key,
+        today,
+        visitor_chain=True,
+    )
+    parts.unsigned = _unsigned(
+        Visit.objects.filter(family__in=fidelity_families(user), visitor_id__in=visitors),
+        key,
+        period,
+    )
+    return parts
+
+
+def _team_parts(user: User, members: list[Membership], period: "Period", today: date) -> Parts:
+    """Per team: the sum of its members' parts, each family counted once."""
+    team_of = {m.user_id: m.team_id for m in members}
+    visitors = list(team_of)
+    per_visitor = _visitor_parts(user, visitors, period, today)
+    parts = Parts()
+    for visitor, totals in per_visitor.totals.items():
+        team = team_of[visitor]
+        parts.totals[team] = (
+            add_totals([parts.totals[team], totals]) if team in parts.totals else totals
+        )
+    pairs = (
+        _weeks(fidelity_facts(user, VisitorWeekFacts), period.start, period.end)
+        .filter(visitor_id__in=visitors, enrolled_days__gt=0)
+        .order_by()
+        .values_list("visitor_id", "family_id")
+        .distinct()
+    )
+    families: dict = defaultdict(set)
+    for visitor, family in pairs:
+        families[team_of[visitor]].add(family)
+    parts.families = {team: len(ids) for team, ids in families.items()}
+    for visitor, alerts in per_visitor.disengaged.items():
+        longest = {a.family_id: a for a in parts.disengaged[team_of[visitor]]}
+        for a in alerts:
+            if (
+                a.family_id not in longest
+                or a.weeks_without_visit > longest[a.family_id].weeks_without_visit
+            ):
+                longest[a.family_id] = a
+        parts.disengaged[team_of[visitor]] = list(longest.values())
+    for visitor, days in per_visitor.unsigned.items():
+        parts.unsigned[team_of[visitor]].extend(days)
+    return parts
+
+
+def _agency_parts(user: User, agencies, period: "Period", today: date) -> Parts:
+    parts = Parts()
+    parts.totals = _grouped(
+        _weeks(fidelity_facts(user, AgencyWeekTotals), period.start, period.end).filter(
+            agency_id__in=agencies
+        ),
+        "agency_id",
+    )
+    parts.families = dict(
+        Enrollment.objects.filter(
+            family__in=fidelity_families(user).filter(agency_id__in=agencies),
+            enrolled_on__lte=period.end,
+        )
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=period.start))
+        .order_by()
+        .values("family__agency_id")
+        .annotate(n=Count("family_id", distinct=True))
+        .values_list("family__agency_id", "n")
+    )
+    parts.disengaged = _alerts(
+        fidelity_facts(user, FamilyWeekFacts).filter(agency_id__in=agencies),
+        "agency_id",
+        today,
+        visitor_chain=False,
+    )
+    parts.unsigned = _unsigned(
+        Visit.objects.filter(family__in=fidelity_families(user).filter(agency_id__in=agencies)),
+        "family__agency_id",
+        period,
+    )
+    return parts
+
+
+def _merged(parts: Parts, keys: Iterable) -> Parts:
+    """One part (key None) adding up `keys` (units that share no family)."""
+    keys = list(keys)
+    present = [parts.totals[k] for k in keys if k in parts.totals]
+    total = Parts()
+    if present:
+        total.totals[None] = add_totals(present)
+    total.families[None] = sum(parts.families.get(k, 0) for k in keys)
+    total.disengaged[None] = [a for k in keys for a in parts.disengaged.get(k, ())]
+    total.unsigned[None] = [d for k in keys for d in parts.unsigned.get(k, ())]
+    return total
+
+
+def _trend(rows: QuerySet, period: "Period") -> list[WeekCoverage]:
+    by_week = {
+        row["week"]: row
+        for row in _weeks(rows, period.start, period.end)
+        .order_by()
+        .values("week")
+        .annotate(
+            expected=Sum("expected"),
+            covered=Sum("covered"),
+            planned=Sum("planned"),
+            delivered=Sum("delivered"),
+        )
     }
-
-
-def summaries_by_group(
-    facts: Facts, group_of_visitor: dict[int, int], start: date, end: date, *, today: date
-) -> dict[int, FidelitySummary]:
-    """One summary per group (a team) of home visitors."""
-    visits: dict[int, list[VisitFact]] = defaultdict(list)
-    spans: dict[int, list[EnrollmentSpan]] = defaultdict(list)
-    for fact in facts.visits:
-        if fact.visitor_id in group_of_visitor:
-            visits[group_of_visitor[fact.visitor_id]].append(fact)
-    for visitor, group in group_of_visitor.items():
-        spans[group].extend(spans_of_visitor(facts, visitor))
-    return {
-        g: _summary(visits.get(g, []), spans.get(g, []), start, end, today, facts)
-        for g in set(group_of_visitor.values())
-    }
-
-
-def summaries_by_family_group(
-    facts: Facts,
-    group_of_family: Callable[[int], int | None],
-    start: date,
-    end: date,
-    *,
-    today: date,
-) -> dict[int, FidelitySummary]:
-    """One summary per group of families (an agency), from enrollments, not assignments."""
-    visits: dict[int, list[VisitFact]] = defaultdict(list)
-    spans: dict[int, list[EnrollmentSpan]] = defaultdict(list)
-    for fact in facts.visits:
-        group = group_of_family(fact.family_id)
-        if group is not None:
-            visits[group].append(fact)
-    for span in facts.enrollments:
-        group = group_of_family(span.family_id)
-        if group is not None:
-            spans[group].append(span)
-    return {g: _summary(visits[g], spans[g], start, end, today, facts) for g in spans}
-
-
-def summary_of_families(facts: Facts, start: date, end: date, *, today: date) -> FidelitySummary:
-    return _summary(facts.visits, facts.enrollments, start, end, today, facts)
-
-
-def weekly_trend(facts: Facts, start: date, end: date, *, visitor_id: int | None = None):
-    if visitor_id is None:
-        return coverage_by_week(facts.visits, facts.enrollments, start, end, facts.plans)
-    visits = [f for f in facts.visits if f.visitor_id == visitor_id]
-    return coverage_by_week(visits, spans_of_visitor(facts, visitor_id), start, end, facts.plans)
-
-
-def summaries_trend(facts: Facts, start: date, end: date, *, visitor_ids: Iterable[int]):
-    """Weekly coverage over several home visitors together (a team)."""
-    ids = set(visitor_ids)
-    visits = [f for f in facts.visits if f.visitor_id in ids]
-    spans = [s for v in ids for s in spans_of_visitor(facts, v)]
-    return coverage_by_week(visits, spans, start, end, facts.plans)
-
-
-def family_rows(
-    facts: Facts, visitor_id: int, start: date, end: date, *, today: date
-) -> dict[int, FidelitySummary]:
-    """One summary per family for the weeks it was with this home visitor."""
-    spans: dict[int, list[EnrollmentSpan]] = defaultdict(list)
-    for span in spans_of_visitor(facts, visitor_id):
-        spans[span.family_id].append(span)
-    visits: dict[int, list[VisitFact]] = defaultdict(list)
-    for fact in facts.visits:
-        if fact.visitor_id == visitor_id:
-            visits[fact.family_id].append(fact)
-    return {
-        fid: _summary(visits.get(fid, []), family_spans, start, end, today, facts)
-        for fid, family_spans in spans.items()
-    }
+    out = []
+    monday = period.start
+    while monday <= period.end:
+        row = by_week.get(monday, {})
+        expected, covered = row.get("expected") or 0, row.get("covered") or 0
+        out.append(
+            WeekCoverage(
+                monday,
+                expected,
+                covered,
+                covered / expected if expected else None,
+                row.get("planned") or 0.0,
+                row.get("delivered") or 0,
+            )
+        )
+        monday += timedelta(weeks=1)
+    return out
 
 
 def disengaged_families(
-    user, *, today: date, threshold_weeks: int = 3
+    user, *, today: date, threshold_weeks: int = STREAK_WEEKS
 ) -> list[tuple[Family, object]]:
     """The home visitor's own families (in their scope) without a completed home visit
     for `threshold_weeks` weeks: the alerts on My week."""
-    from imhhv.core.calendar import week_start
-    from imhhv.core.fidelity import missed_streaks
-
     families = my_caseload(user).active()
     start = week_start(today) - timedelta(weeks=threshold_weeks + 1)
     facts = read_facts(families, start, today, with_holidays=False)
     streaks = missed_streaks(
-        facts.visits, spans_of_visitor(facts, user.pk), today, threshold_weeks=threshold_weeks
+        facts.visits,
+        assigned_spans(facts.enrollments, facts.assignments, user.pk),
+        today,
+        threshold_weeks=threshold_weeks,
     )
     names = {f.pk: f for f in families}
     return [(names[s.family_id], s) for s in streaks if s.family_id in names]
@@ -212,20 +379,29 @@ class Period:
 
 
 def default_period(today: date) -> Period:
-    """The last 12 weeks: from the Monday 11 weeks before this week's, to today."""
-    return Period(week_start(today) - timedelta(weeks=DEFAULT_WEEKS - 1), today)
+    """The last 12 whole weeks that are over: Monday 12 weeks before this week's, to the
+    Sunday before it."""
+    return period_from(None, None, today=today)
 
 
 def period_from(start: date | None, end: date | None, *, today: date) -> Period:
-    """The period the person asked for, defaults filled in; ValidationError (keyed by the
-    field at fault) if it ends before it starts or is longer than two years."""
-    end = end or today
+    """The period the person asked for, defaults filled in, as whole weeks that are over:
+    from the Monday of `start`'s week to the Sunday of `end`'s, or of the last week
+    before today's if `end`'s week is not over. ValidationError (keyed by the field at
+    fault) if it ends before it starts, is longer than two years, or holds no week that
+    is over yet."""
+    last_over = week_start(today) - timedelta(days=1)
+    end = min(end or last_over, last_over)
     start = start or week_start(end) - timedelta(weeks=DEFAULT_WEEKS - 1)
     if start > end:
+        if start > last_over:
+            raise ValidationError(
+                {"start": ["A report covers weeks that are over: choose an earlier start."]}
+            )
         raise ValidationError({"end": ["The end must be on or after the start."]})
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ValidationError({"start": ["A period is at most two years."]})
-    return Period(start, end)
+    return Period(*whole_weeks(start, end))
 
 
 def parse_period(params, *, today: date) -> Period:
@@ -315,50 +491,56 @@ def fidelity_report(
     today = timezone.localdate()
     start, end = period.start, period.end
     identifiable = not user.can("view_state_reports")
-    counted = fidelity_families(user)
     unit = units[0] if unit_id is not None else None
     named_families: list[int] = []
 
+    days_off = holidays_between(start - timedelta(days=7), today + timedelta(days=31))
+
     if level == "visitor":
         ids = [u.id for u in units]
-        facts = read_facts(counted.filter(assignments__home_visitor__in=ids).distinct(), start, end)
-        by_visitor = summaries_by_visitor(facts, ids, start, end, today=today)
+        by_visitor = _visitor_parts(user, ids, period, today).summaries(
+            ids, period, today, days_off
+        )
         if unit is None:
             rows = [FidelityRow(u, by_visitor[u.id]) for u in units]
             total, trend = None, []
         else:
-            per_family = family_rows(facts, unit.id, start, end, today=today)
+            per_family = _visitor_parts(user, [unit.id], period, today, key="family_id")
+            summaries = per_family.summaries(
+                set(per_family.totals) | set(per_family.families), period, today, days_off
+            )
             # Names only for families the viewer may see today: a family transferred
             # away or left behind at another agency still counts, but is not listed.
             visible = dict(
                 families_visible_to(user)
-                .filter(pk__in=list(per_family))
+                .filter(pk__in=list(summaries))
                 .values_list("pk", "display_name")
             )
             rows = [
                 FidelityRow(FidelityUnit("family", fid, visible[fid], unit.agency_id), summary)
-                for fid, summary in sorted(
-                    per_family.items(), key=lambda kv: visible.get(kv[0], "")
-                )
+                for fid, summary in sorted(summaries.items(), key=lambda kv: visible.get(kv[0], ""))
                 if fid in visible
             ]
             named_families = sorted(visible)
             total = by_visitor[unit.id]
-            trend = weekly_trend(facts, start, end, visitor_id=unit.id)
+            trend = _trend(
+                fidelity_facts(user, VisitorWeekTotals).filter(visitor_id=unit.id), period
+            )
     elif level == "team":
         # The teams are visible to the user, so are their home visitors
         # (`visitors_visible_to` is the same set).
         members = _team_members(u.id for u in units)
-        ids = [m.user_id for m in members]
-        facts = read_facts(counted.filter(assignments__home_visitor__in=ids).distinct(), start, end)
-        by_team = summaries_by_group(
-            facts, {m.user_id: m.team_id for m in members}, start, end, today=today
+        by_team = _team_parts(user, members, period, today).summaries(
+            [u.id for u in units], period, today, days_off
         )
         if unit is None:
-            rows = [FidelityRow(u, by_team.get(u.id)) for u in units]
+            rows = [FidelityRow(u, by_team[u.id]) for u in units]
             total, trend = None, []
         else:
-            by_visitor = summaries_by_visitor(facts, ids, start, end, today=today)
+            ids = [m.user_id for m in members]
+            by_visitor = _visitor_parts(user, ids, period, today).summaries(
+                ids, period, today, days_off
+            )
             rows = [
                 FidelityRow(
                     FidelityUnit("visitor", m.user_id, m.user.display_name(), unit.agency_id),
@@ -366,46 +548,45 @@ def fidelity_report(
                 )
                 for m in members
             ]
-            total = by_team.get(unit.id)
-            trend = summaries_trend(facts, start, end, visitor_ids=ids)
-    elif level == "agency":
-        families = counted.filter(agency_id__in=[u.id for u in units])
-        if unit is None:
-            facts = read_facts(families, start, end)
-            by_agency = summaries_by_family_group(
-                facts, facts.agency_of.get, start, end, today=today
+            total = by_team[unit.id]
+            trend = _trend(
+                fidelity_facts(user, VisitorWeekTotals).filter(visitor_id__in=ids), period
             )
-            rows = [FidelityRow(u, by_agency.get(u.id)) for u in units]
+    elif level == "agency":
+        ids = [u.id for u in units]
+        parts = _agency_parts(user, ids, period, today)
+        by_agency = parts.summaries(ids, period, today, days_off, empty=False)
+        if unit is None:
+            rows = [FidelityRow(u, by_agency[u.id]) for u in units]
             total, trend = None, []
         else:
-            facts = read_facts(families, start, end)
             from imhhv.agencies.models import Team
 
             teams = list(Team.objects.filter(agency_id=unit.id).order_by("name", "pk"))
             members = _team_members(t.pk for t in teams)
-            by_team = summaries_by_group(
-                facts, {m.user_id: m.team_id for m in members}, start, end, today=today
+            by_team = _team_parts(user, members, period, today).summaries(
+                [t.pk for t in teams], period, today, days_off
             )
             rows = [
-                FidelityRow(FidelityUnit("team", t.pk, t.name, unit.id), by_team.get(t.pk))
+                FidelityRow(FidelityUnit("team", t.pk, t.name, unit.id), by_team[t.pk])
                 for t in teams
             ]
-            total = summary_of_families(facts, start, end, today=today)
-            trend = weekly_trend(facts, start, end)
+            total = by_agency[unit.id]
+            trend = _trend(fidelity_facts(user, AgencyWeekTotals).filter(agency_id=unit.id), period)
     else:
         from imhhv.agencies.models import Agency
 
         agencies = list(Agency.objects.filter(state_id__in=[u.id for u in units]).order_by("name"))
-        families = counted.filter(agency__in=agencies)
-        facts = read_facts(families, start, end)
-        by_agency = summaries_by_family_group(facts, facts.agency_of.get, start, end, today=today)
+        ids = [a.pk for a in agencies]
+        parts = _agency_parts(user, ids, period, today)
+        by_agency = parts.summaries(ids, period, today, days_off, empty=False)
         rows = [
-            FidelityRow(FidelityUnit("agency", a.pk, a.name, a.pk), by_agency.get(a.pk))
+            FidelityRow(FidelityUnit("agency", a.pk, a.name, a.pk), by_agency[a.pk])
             for a in agencies
         ]
         unit = unit or units[0]
-        total = summary_of_families(facts, start, end, today=today)
-        trend = weekly_trend(facts, start, end)
+        total = _merged(parts, ids).summaries([None], period, today, days_off)[None]
+        trend = _trend(fidelity_facts(user, AgencyWeekTotals).filter(agency_id__in=ids), period)
 
     if not identifiable and level in ("agency", "state"):
         # Shown outside an agency: every count and rate through the one suppression rule.

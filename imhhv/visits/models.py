@@ -188,6 +188,18 @@ class Visit(models.Model):
         indexes = [
             models.Index(fields=["visitor", "scheduled_at"]),
             models.Index(fields=["family", "scheduled_at"]),
+            # The latest home visit of a family (My week, disengagement alerts).
+            models.Index(
+                fields=["family", "started_at"],
+                condition=Q(outcome="completed", place="home"),
+                name="completed_home_visits",
+            ),
+            # Notes not signed yet: few at any time, judged on every fidelity report.
+            models.Index(
+                fields=["started_at"],
+                condition=Q(outcome="completed", signed_at__isnull=True),
+                name="unsigned_notes",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -247,3 +259,127 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"amendment of visit {self.visit_id} at {self.amended_at}"
+
+
+# --- pre-aggregated fidelity facts ----------------------------------------------------
+# Maintained by imhhv/visits/facts.py inside the transaction of every write that changes
+# them (visits, plans, enrollment, assignment); `rebuild_facts` repairs, `verify_facts`
+# checks them against a recomputation from the raw rows. Column names are the totals of
+# `imhhv.core.fidelity.weekly.summable`: a report is their SUM over rows.
+
+COMPONENT_COLUMNS = (
+    "component_alliance",
+    "component_material_needs",
+    "component_emotional_support",
+    "component_developmental_guidance",
+    "component_infant_parent_psychotherapy",
+    "component_life_coping",
+    "component_culturally_responsive",
+)
+
+
+class WeekTotals(models.Model):
+    """The summable figures of one week (of a family, a visitor's family, an agency...)."""
+
+    week = models.DateField(help_text="the Monday")
+    expected = models.PositiveIntegerField(default=0)
+    covered = models.PositiveIntegerField(default=0)
+    planned = models.FloatField(default=0)
+    delivered = models.PositiveIntegerField(default=0)
+    windows = models.PositiveIntegerField(default=0)
+    distinct_total = models.PositiveIntegerField(default=0)
+    home_visits = models.PositiveIntegerField(default=0)
+    contacts = models.PositiveIntegerField(default=0)
+    durations = models.PositiveIntegerField(default=0)
+    minutes = models.PositiveIntegerField(default=0)
+    within = models.PositiveIntegerField(default=0)
+    short = models.PositiveIntegerField(default=0)
+    long = models.PositiveIntegerField(default=0)
+    min_minutes = models.PositiveIntegerField(null=True)
+    max_minutes = models.PositiveIntegerField(null=True)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    unsigned = models.PositiveIntegerField(default=0)
+    component_alliance = models.PositiveIntegerField(default=0)
+    component_material_needs = models.PositiveIntegerField(default=0)
+    component_emotional_support = models.PositiveIntegerField(default=0)
+    component_developmental_guidance = models.PositiveIntegerField(default=0)
+    component_infant_parent_psychotherapy = models.PositiveIntegerField(default=0)
+    component_life_coping = models.PositiveIntegerField(default=0)
+    component_culturally_responsive = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.week}"
+
+
+class FamilyWeekFacts(WeekTotals):
+    """One row of a family chain (`imhhv.core.fidelity.weekly.WeekFact`)."""
+
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    enrolled_days = models.PositiveSmallIntegerField(default=0)
+    paused_days = models.PositiveSmallIntegerField(default=0)
+    streak_in = models.PositiveIntegerField(default=0)
+    last_home_visit = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "week"], name="one_family_week"),
+        ]
+        indexes = [models.Index(fields=["week", "agency"], name="family_week_by_week")]
+
+
+class VisitorWeekFacts(WeekTotals):
+    """One row of a family-with-one-home-visitor chain: that visitor's visits, the days
+    the family was assigned to them."""
+
+    family = models.ForeignKey("families.Family", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    enrolled_days = models.PositiveSmallIntegerField(default=0)
+    paused_days = models.PositiveSmallIntegerField(default=0)
+    streak_in = models.PositiveIntegerField(default=0)
+    last_home_visit = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "family", "week"], name="one_visitor_family_week"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["visitor", "week"], name="visitor_week_by_visitor"),
+            models.Index(fields=["family", "week"], name="visitor_week_by_family"),
+        ]
+
+
+class AgencyWeekTotals(WeekTotals):
+    """The sum of an agency's family rows for one week (the state and agency reports)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "week"], name="one_agency_week"),
+        ]
+
+
+class VisitorWeekTotals(WeekTotals):
+    """The sum of a home visitor's rows at one agency for one week (team reports)."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "agency", "week"], name="one_visitor_agency_week"
+            ),
+        ]

@@ -29,6 +29,7 @@ from imhhv.core.visit_rules import check_visit
 from imhhv.families.models import Family
 from imhhv.visits.access import require_writable
 from imhhv.visits.errors import FamilyIsDischarged, NoteIsSigned, NoteNotReady, NoteNotSigned
+from imhhv.visits.facts import refresh_family
 from imhhv.visits.models import (
     Amendment,
     Catalogue,
@@ -112,6 +113,7 @@ def set_visit_plan(
         target=family,
         details={"plan_id": plan.pk, "frequency": frequency, "from": effective_from.isoformat()},
     )
+    refresh_family(family.pk)
     return plan
 
 
@@ -253,6 +255,7 @@ def document_visit(
         if before
         else None,
     )
+    refresh_family(visit.family_id)
     return visit
 
 
@@ -269,6 +272,7 @@ def sign_visit(*, visit: Visit, by: User) -> Visit:
     visit.signed_by = by
     visit.save(update_fields=["signed_at", "signed_by"])
     record(action="visit.sign", user=by, target=visit, details={"family_id": visit.family_id})
+    refresh_family(visit.family_id)
     return visit
 
 
@@ -322,6 +326,7 @@ def amend_visit(
         details={"reason": reason.strip()},
         changes=changes,
     )
+    refresh_family(visit.family_id)
     return amendment
 
 

@@ -125,7 +125,12 @@ def test_state_admin_adds_and_removes_a_state_holiday(cast, login, new_events):
     client.post(SETTINGS, {"action": "remove_holiday", "holiday": holiday.pk})
     assert day not in holidays_between(day, day)
     events = new_events()
-    assert [e.action for e in events] == ["holiday.add", "holiday.remove"]
+    # Notes around the day are recounted by one queued facts rebuild (not one per change).
+    assert [e.action for e in events] == ["holiday.add", "job.enqueue", "holiday.remove"]
+    from imhhv.jobs.models import Job
+
+    since = (day - timedelta(days=14)).isoformat()
+    assert list(Job.objects.values_list("name", "kwargs")) == [("facts.rebuild", {"since": since})]
     assert events[0].details["day"] == day.isoformat()
 
 

@@ -222,7 +222,15 @@ def week_facts(
 
 # --- adding rows up -------------------------------------------------------------------
 
-SUMMED = (
+# The summable figures of a row (`summable`); a report is their sum over rows, with the
+# minimum and maximum length taken by MIN and MAX. Stored rows have one column each.
+TOTALS = (
+    "expected",
+    "covered",
+    "planned",
+    "delivered",
+    "windows",
+    "distinct_total",
     "home_visits",
     "contacts",
     "durations",
@@ -232,54 +240,81 @@ SUMMED = (
     "long",
     "on_time",
     "late",
+    "unsigned",
 )
+COMPONENT_TOTALS = tuple(f"component_{code}" for code in KEY_CODES)
+
+
+def summable(r: WeekFact) -> dict:
+    """The row's summable figures: week-based ones only when the week is expected."""
+    expected = r.expected
+    return {
+        "expected": int(expected),
+        "covered": int(r.covered),
+        "planned": r.planned if expected else 0.0,
+        "delivered": r.delivered,
+        "windows": int(expected and r.window_visited),
+        "distinct_total": r.window_distinct if expected and r.window_visited else 0,
+        "home_visits": r.home_visits,
+        "contacts": r.contacts,
+        "durations": r.durations,
+        "minutes": r.minutes,
+        "within": r.within,
+        "short": r.short,
+        "long": r.long,
+        "on_time": r.on_time,
+        "late": r.late,
+        "unsigned": r.unsigned,
+        **dict(zip(COMPONENT_TOTALS, r.components, strict=True)),
+        "min_minutes": r.min_minutes,
+        "max_minutes": r.max_minutes,
+    }
+
+
+def add_totals(rows: Iterable[dict]) -> dict:
+    """Totals of `summable`-shaped dicts (or stored rows' values): sums, MIN and MAX."""
+    t: dict = dict.fromkeys((*TOTALS, *COMPONENT_TOTALS), 0)
+    t["planned"] = 0.0
+    t["min_minutes"] = t["max_minutes"] = None
+    for row in rows:
+        for key in (*TOTALS, *COMPONENT_TOTALS):
+            t[key] += row[key] or 0
+        if row["min_minutes"] is not None:
+            lo, hi = t["min_minutes"], t["max_minutes"]
+            t["min_minutes"] = row["min_minutes"] if lo is None else min(lo, row["min_minutes"])
+            t["max_minutes"] = row["max_minutes"] if hi is None else max(hi, row["max_minutes"])
+    return t
 
 
 def totals_of(rows: Iterable[WeekFact], first: date, last: date) -> dict:
-    """The sums a report needs over the rows of weeks [first, last] (Mondays inclusive).
-
-    The SQL aggregation (`imhhv/visits/fidelity.py`) computes the same keys over the
-    stored rows; a test holds them equal.
-    """
-    t: dict = dict.fromkeys(SUMMED, 0)
-    t.update(
-        expected=0,
-        covered=0,
-        planned=0.0,
-        delivered=0,
-        windows=0,
-        distinct_total=0,
-        min_minutes=None,
-        max_minutes=None,
-    )
-    components = None
-    families = set()
-    for r in rows:
-        if not first <= r.week <= last:
-            continue
-        if r.enrolled_days:
-            families.add(r.family_id)
-        for key in SUMMED:
-            t[key] += getattr(r, key)
-        if components is None:
-            components = list(r.components)
-        else:
-            components = [a + b for a, b in zip(components, r.components, strict=True)]
-        if r.min_minutes is not None:
-            lo, hi = t["min_minutes"], t["max_minutes"]
-            t["min_minutes"] = r.min_minutes if lo is None else min(lo, r.min_minutes)
-            t["max_minutes"] = r.max_minutes if hi is None else max(hi, r.max_minutes)
-        if r.expected:
-            t["expected"] += 1
-            t["covered"] += r.home_visits > 0
-            t["planned"] += r.planned
-            t["delivered"] += r.delivered
-            if r.window_visited:
-                t["windows"] += 1
-                t["distinct_total"] += r.window_distinct
-    t["families"] = len(families)
-    t["components"] = tuple(components or (0,) * len(KEY_CODES))
+    """The totals of the rows of weeks [first, last] (Mondays inclusive), with `families`:
+    the families enrolled on a day of those weeks. The SQL aggregation
+    (`imhhv/visits/fidelity.py`) computes the same keys over the stored rows."""
+    rows = [r for r in rows if first <= r.week <= last]
+    t = add_totals(summable(r) for r in rows)
+    t["families"] = len({r.family_id for r in rows if r.enrolled_days})
     return t
+
+
+def assigned_spans(
+    spans: Iterable[EnrollmentSpan],
+    assignments: Iterable[tuple[int, int, date, date | None]],
+    visitor_id: int,
+) -> list[EnrollmentSpan]:
+    """Enrollment spans cut to the days each family was assigned to `visitor_id`;
+    `assignments` are (family, visitor, start, end or None), dates inclusive."""
+    by_family = _spans_by_family(spans)
+    cut = []
+    for family_id, visitor, a_start, a_end in assignments:
+        if visitor != visitor_id:
+            continue
+        for span in by_family.get(family_id, ()):
+            lo = max(span.start, a_start)
+            ends = [d for d in (span.end, a_end) if d is not None]
+            hi = min(ends) if ends else None
+            if hi is None or hi >= lo:
+                cut.append(EnrollmentSpan(family_id, lo, hi, span.paused))
+    return cut
 
 
 def disengaged_of(
@@ -354,9 +389,7 @@ def summary_from_totals(
             short_share=_ratio(t["short"], count),
             long_share=_ratio(t["long"], count),
         ),
-        component_shares={
-            code: _ratio(n, home) for code, n in zip(components, t["components"], strict=True)
-        },
+        component_shares={code: _ratio(t[f"component_{code}"], home) for code in components},
         mean_distinct_components=_ratio(t["distinct_total"], t["windows"]),
         disengaged=disengaged,
         timeliness=Timeliness(

@@ -15,6 +15,7 @@ from imhhv.core.caseload import caseload_capacity
 from imhhv.core.dates import not_in_future
 from imhhv.core.roles import Role
 from imhhv.families.errors import OverCap
+from imhhv.families.hooks import family_changed
 from imhhv.families.models import (
     Assignment,
     Family,
@@ -172,4 +173,5 @@ def assign_home_visitor(
     family.home_visitor = home_visitor
     family.save(update_fields=["home_visitor", "updated_at"])
     record(action="family.assign", user=by, target=family, changes=changes, details=details)
+    family_changed(family.pk)
     return assignment

@@ -12,6 +12,7 @@ from imhhv.audit.services import record
 from imhhv.core.ages import check_child_dates
 from imhhv.core.dates import not_in_future
 from imhhv.core.names import normalize_name
+from imhhv.families.hooks import family_changed
 from imhhv.families.models import (
     Caregiver,
     Child,
@@ -171,6 +172,7 @@ def enroll_family(
                     }
                 ) from error
             raise
+    family_changed(family.pk)
     return family
 
 
@@ -227,6 +229,7 @@ def discharge_family(
             "discharged_on": discharged_on.isoformat(),
         },
     )
+    family_changed(family.pk)
     return episode
 
 
@@ -274,4 +277,5 @@ def reenroll_family(
         details={"episode_id": episode.pk},
         changes={"home_visitor_id": [previous, None]} if previous else None,
     )
+    family_changed(family.pk)
     return episode

@@ -6,7 +6,8 @@
 
 Rows are written directly (no service, no audit event): for building the scene of a
 test. What a person does goes through the services or the pages instead. Dates are
-relative to today, never fixed.
+relative to today, never fixed. Like the services, each factory refreshes the family's
+fidelity week facts (`imhhv.families.hooks.family_changed`) once its row is written.
 """
 
 from datetime import datetime, time, timedelta
@@ -15,13 +16,14 @@ import factory
 from django.utils import timezone
 
 from imhhv.visits.models import Catalogue, KeyComponent, Visit, VisitPlan
+from tests.factories import RefreshesFacts
 
 
 def _at(day, hour=10):
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-class VisitFactory(factory.django.DjangoModelFactory):
+class VisitFactory(RefreshesFacts, factory.django.DjangoModelFactory):
     class Meta:
         model = Visit
         exclude = ("day", "minutes", "signed")
@@ -62,7 +64,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
             )
 
 
-class VisitPlanFactory(factory.django.DjangoModelFactory):
+class VisitPlanFactory(RefreshesFacts, factory.django.DjangoModelFactory):
     class Meta:
         model = VisitPlan
 

@@ -23,6 +23,7 @@ def test_prints_figures_and_rolls_back(catalogue):
         stdout=out,
     )
     text = out.getvalue()
-    assert "read the facts" in text and "agency page (agency admin)" in text
+    assert "build the week facts" in text and "agency page (agency admin)" in text
+    assert "verify_facts: equal" in text and "fidelity_report, state" in text
     assert "GROWS" not in text
     assert not Family.objects.exists() and not Visit.objects.exists()

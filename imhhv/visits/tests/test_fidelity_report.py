@@ -15,7 +15,7 @@ from imhhv.api.services import issue_token
 from imhhv.core.calendar import week_start
 from imhhv.families.models import Assignment
 from imhhv.families.tests.factories import FamilyFactory
-from imhhv.visits.fidelity import MAX_PERIOD_DAYS, parse_period
+from imhhv.visits.fidelity import MAX_PERIOD_DAYS, Period, parse_period
 from imhhv.visits.tests.factories import VisitFactory, VisitPlanFactory
 
 TODAY = timezone.localdate()
@@ -27,18 +27,27 @@ def api(client, user, **params):
 
 
 def test_one_period_limit_for_page_and_api(cast, login, client, catalogue):
-    end = TODAY
-    ok = {"start": (end - timedelta(days=MAX_PERIOD_DAYS)).isoformat(), "end": end.isoformat()}
-    too_long = {"start": (end - timedelta(days=MAX_PERIOD_DAYS + 1)).isoformat(), "end": ok["end"]}
-    assert parse_period(ok, today=TODAY).start == end - timedelta(days=MAX_PERIOD_DAYS)
+    end = week_start(TODAY) - timedelta(days=1)  # the last Sunday: the last week that is over
+    start = end - timedelta(days=MAX_PERIOD_DAYS)
+    ok = {"start": start.isoformat(), "end": end.isoformat()}
+    too_long = {"start": (start - timedelta(days=1)).isoformat(), "end": ok["end"]}
+    # Whole weeks: from the Monday of the start's week to the end's Sunday.
+    assert parse_period(ok, today=TODAY) == Period(week_start(start), end)
     with pytest.raises(ValidationError):
         parse_period(too_long, today=TODAY)
     url = reverse("visits:fidelity_team", args=[cast.team_a.pk])
     page = login(cast.sup_a).get(url, too_long)
     assert page.status_code == 200 and b"A period is at most two years" in page.content
-    assert page.context["start"] != end - timedelta(days=MAX_PERIOD_DAYS + 1)
-    assert login(cast.sup_a).get(url, ok).context["start"] == end - timedelta(days=MAX_PERIOD_DAYS)
+    assert page.context["start"] != week_start(start - timedelta(days=1))
+    assert login(cast.sup_a).get(url, ok).context["start"] == week_start(start)
     assert api(client, cast.sup_a, level="team", **ok).status_code == 200
+    # A week that is not over is not judged: an end in this week stops at last Sunday,
+    # and a period only in this week is refused with the reason.
+    this_week = {"start": week_start(TODAY).isoformat(), "end": TODAY.isoformat()}
+    assert parse_period({"end": TODAY.isoformat()}, today=TODAY).end == end
+    with pytest.raises(ValidationError, match="weeks that are over"):
+        parse_period(this_week, today=TODAY)
+    assert api(client, cast.sup_a, level="team", **this_week).status_code == 400
     assert api(client, cast.sup_a, level="team", **too_long).status_code == 400
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from imhhv.api.services import issue_token
 from imhhv.core.calendar import business_days_between
+from imhhv.families.hooks import family_changed
 from imhhv.families.tests.factories import FamilyFactory
 from imhhv.visits.tests.factories import VisitFactory
 
@@ -35,6 +36,7 @@ def signed_friday_after(cast):
     visit.signed_at = timezone.make_aware(datetime.combine(FRIDAY, time(9)))
     visit.signed_by = cast.hv_a
     visit.save()
+    family_changed(family.pk)  # as sign_visit does
     return visit
 
 

@@ -1,5 +1,8 @@
-"""Queries per page do not grow: caps measured before the pages became adapters over
-one call each (issue 7), and the same with ten times the families."""
+"""Queries per page do not grow: the same number with 1 team and with 10 (each with its
+home visitor, families and visits), and with ten times the families, under a cap.
+
+The fidelity pages read the week facts and their totals (issue 8): one GROUP BY per
+figure kind, whatever the number of teams, visitors, families or weeks."""
 
 from datetime import timedelta
 
@@ -16,9 +19,9 @@ TODAY = timezone.localdate()
 PAGES = [
     ("hv_a", "visits:week", None, 25),
     ("sup_a", "visits:team_week", None, 16),
-    ("hv_a", "visits:fidelity_visitor", "hv_a", 22),
-    ("sup_a", "visits:fidelity_team", "team_a", 22),
-    ("admin_a", "visits:fidelity_agency", None, 21),
+    ("hv_a", "visits:fidelity_visitor", "hv_a", 25),
+    ("sup_a", "visits:fidelity_team", "team_a", 26),
+    ("admin_a", "visits:fidelity_agency", None, 25),
     ("state_admin", "visits:fidelity_state", None, 21),
 ]
 
@@ -38,3 +41,37 @@ def test_queries_per_page_stay_within_the_cap(
     client.get(url)  # warm the per-process caches (catalogue, settings)
     with django_assert_max_num_queries(cap):
         assert client.get(url).status_code == 200
+
+
+def add_team(cast, n: int):
+    """A team of agency A with one home visitor and three families seen last week."""
+    from tests.factories import MembershipFactory, TeamFactory, UserFactory
+
+    team = TeamFactory(agency=cast.agency_a, name=f"Extra team {n}")
+    visitor = UserFactory(username=f"extra_hv_{n}")
+    MembershipFactory(user=visitor, agency=cast.agency_a, team=team)
+    for family in add_families(cast.agency_a, visitor, 3, prefix=f"Extra {n}"):
+        VisitFactory(family=family, visitor=visitor, day=TODAY - timedelta(days=7))
+
+
+@pytest.mark.parametrize(("who", "name", "arg", "cap"), PAGES)
+def test_report_pages_make_as_many_queries_with_10_teams_as_with_1(
+    cast, login, catalogue, who, name, arg, cap
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    VisitFactory(family=cast.family_a, visitor=cast.hv_a, day=TODAY - timedelta(days=7))
+    client = login(getattr(cast, who))
+    url = reverse(name, args=[getattr(cast, arg).pk] if arg else [])
+
+    def queries() -> int:
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one_team = queries()
+    for n in range(9):
+        add_team(cast, n)
+    assert queries() == one_team <= cap

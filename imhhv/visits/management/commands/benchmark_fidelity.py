@@ -1,9 +1,11 @@
 """Time fidelity at agency scale and count the queries of the fidelity pages.
 
 Builds, inside a transaction that is always rolled back, one agency of N home visitors
-(default 15) x 15 families x 1 year of weekly visits, then times reading the facts and
-computing visitor, team, agency and state fidelity; then counts the queries of the
-fidelity pages with 1 and with 10 teams. Refuses a database that holds data.
+(default 15) x 15 families x 1 year of weekly visits, then times building the week facts
+(rows per second), checking them (`verify_facts`) and the one fidelity use case
+(`fidelity_report`) at the visitor, team, agency and state levels; then counts the
+queries of the fidelity pages with 1 and with 10 teams. Refuses a database that holds
+data. The statewide figures come from `make bench-state`.
 """
 
 import random
@@ -145,6 +147,8 @@ class Command(BaseCommand):
         return statistics.median(times), result
 
     def _run(self, options):
+        from imhhv.visits.facts import rebuild_facts, verify_facts
+
         rng = random.Random(2026)
         repeat = options["repeat"]
         agency, teams, users, n_visits = self._build(
@@ -155,61 +159,64 @@ class Command(BaseCommand):
             rng=rng,
         )
         today = timezone.localdate()
-        start, end = today - timedelta(weeks=options["weeks"]), today
-        families = Family.objects.filter(agency=agency)
-        self.stdout.write(
+        out = self.stdout.write
+        out(
             f"IMH-HV fidelity benchmark on {connection.vendor}: 1 agency, {len(users)} home "
             f"visitors x {options['families']} families, {options['weeks']} weeks: "
             f"{n_visits:,} visits. Median of {repeat} runs."
         )
-        read_ms, facts = self._time(lambda: fidelity.read_facts(families, start, end), repeat)
-        ids = [u.pk for u in users]
-        visitor_ms, _ = self._time(
-            lambda: fidelity.summaries_by_visitor(facts, ids, start, end, today=today), repeat
+        begin = clock.perf_counter()
+        counts = rebuild_facts()
+        seconds = clock.perf_counter() - begin
+        rows = counts["family_rows"] + counts["visitor_rows"]
+        out(
+            f"  build the week facts: {rows:,} rows in {seconds * 1000:8.1f} ms "
+            f"({rows / seconds:,.0f} rows/s, {n_visits / seconds:,.0f} visits/s)"
         )
-        team_ms, _ = self._time(
-            lambda: fidelity.summaries_by_group(
-                facts, {u: teams[0].pk for u in ids}, start, end, today=today
-            ),
-            repeat,
+        begin = clock.perf_counter()
+        check = verify_facts()
+        out(
+            f"  verify_facts: {'equal' if check.ok else 'DIFFERENT'} to a recomputation, "
+            f"{(clock.perf_counter() - begin) * 1000:8.1f} ms"
         )
-        agency_ms, summary = self._time(
-            lambda: fidelity.summary_of_families(facts, start, end, today=today), repeat
-        )
-        state_ms, _ = self._time(
-            lambda: fidelity.summary_of_families(
-                fidelity.read_facts(Family.objects.all(), start, end), start, end, today=today
-            ),
-            repeat,
-        )
-        out = self.stdout.write
-        out(f"  read the facts (database):              {read_ms:8.1f} ms")
-        out(f"  per home visitor ({len(ids)} summaries):        {visitor_ms:8.1f} ms")
-        self.stdout.write(f"  team:                                   {team_ms:8.1f} ms")
-        self.stdout.write(f"  agency:                                 {agency_ms:8.1f} ms")
-        self.stdout.write(f"  state (read + compute, this agency):    {state_ms:8.1f} ms")
-        self.stdout.write(
-            f"  e.g. weeks with a home visit {summary.coverage.share:.0%}, within 90-120 min "
-            f"{summary.durations.within_share:.0%}"
-        )
-        self._queries(agency, teams, users)
+        admin, supervisor, state_admin = self._staff(agency, teams)
+        period = fidelity.period_from(today - timedelta(weeks=options["weeks"]), None, today=today)
+        for label, user, level, unit in (
+            ("visitor (one home visitor)", users[0], "visitor", users[0].pk),
+            ("team (one team)", supervisor, "team", teams[0].pk),
+            ("agency (its teams)", admin, "agency", agency.pk),
+            ("state (every agency)", state_admin, "state", None),
+        ):
+            ms, report = self._time(
+                lambda user=user, level=level, unit=unit: fidelity.fidelity_report(
+                    user, level=level, unit_id=unit, period=period
+                ),
+                repeat,
+            )
+            out(f"  fidelity_report, {label:<28} {ms:8.1f} ms")
+        summary = report.total
+        share = summary["coverage"]["share"]
+        out(f"  e.g. statewide weeks with a home visit {share:.0%}" if share is not None else "")
+        self._queries(agency, teams, admin, supervisor)
 
-    def _queries(self, agency, teams, users):
-        admin = User.objects.create(username=f"benchadmin{random.random():.9f}")
-        Membership.objects.create(
-            user=admin,
-            role=Role.AGENCY_ADMIN,
-            agency=agency,
-            start_date=timezone.localdate() - timedelta(days=400),
+    def _staff(self, agency, teams):
+        def member(name, role, **where):
+            user = User.objects.create(username=f"bench{name}{random.random():.9f}")
+            Membership.objects.create(
+                user=user,
+                role=role,
+                start_date=timezone.localdate() - timedelta(days=400),
+                **where,
+            )
+            return user
+
+        return (
+            member("admin", Role.AGENCY_ADMIN, agency=agency),
+            member("sup", Role.SUPERVISOR, agency=agency, team=teams[0]),
+            member("state", Role.STATE_ADMIN),
         )
-        supervisor = User.objects.create(username=f"benchsup{random.random():.9f}")
-        Membership.objects.create(
-            user=supervisor,
-            role=Role.SUPERVISOR,
-            agency=agency,
-            team=teams[0],
-            start_date=timezone.localdate() - timedelta(days=400),
-        )
+
+    def _queries(self, agency, teams, admin, supervisor):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         device = TOTPDevice.objects.create(user=admin, name="bench", confirmed=True)

@@ -21,7 +21,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 install: $(VENV)/.installed
 
 ## make run: install, migrate, seed demo data if the database is empty, print logins, serve
-## with gunicorn and DEBUG off (static files through WhiteNoise). Demo mode is not debug mode.
+## with gunicorn and DEBUG off (static files through WhiteNoise), with one job worker beside
+## it (imhhv/jobs; stopped with the server). Demo mode is not debug mode.
 # Secrets for this checkout live in $(ENV_FILE) (git-ignored), generated on the first run and
 # read by config/settings.py, so every later `python manage.py ...` works without exports.
 ENV_FILE ?= .env.local
@@ -41,7 +42,9 @@ run: install $(ENV_FILE)
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --if-empty $(SEED_ARGS)
 	$(DEMO_ENV) $(BIN)/python manage.py demo_logins
 	@echo "Serving at http://$(HOST):$(PORT)/ with DEBUG off (synthetic demo data; Ctrl-C to stop)"
-	exec env $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) $(GUNICORN_ARGS)
+	env $(DEMO_ENV) $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	env $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) $(GUNICORN_ARGS)
 
 ## make serve: the production server (no demo data, no generated secrets): gunicorn on
 ## $(HOST):$(PORT) with the settings' environment (DATABASE_URL, SECRET_KEY, AUDIT_HMAC_KEYS,

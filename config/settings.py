@@ -9,6 +9,10 @@ Environment variables:
   ALLOWED_HOSTS  comma-separated; default "127.0.0.1,localhost" in DEBUG.
   SECURE_HTTPS   "1" when served behind HTTPS (default: on when DEBUG is off): secure
                  cookies, HSTS and the HTTPS redirect.
+  DB_POOL, DB_POOL_MIN, DB_POOL_MAX   PostgreSQL connection pool per process (on; 1; 4).
+  DATABASE_REPLICA_URL  streaming replica for reads inside config.db.report_reads().
+  REPLICA_MAX_LAG_SECONDS, REPLICA_CHECK_SECONDS, REPLICA_RETRY_SECONDS,
+  REPLICA_CONNECT_TIMEOUT   replica fallback (30, 5, 10, 1); see config/db.py.
 """
 
 import os
@@ -154,6 +158,11 @@ from config.db import (  # noqa: E402
 
 DATABASES = database_settings(os.environ, default_url=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASE_ROUTERS = ["config.db.ReplicaRouter"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` serves SQLite from several processes (gunicorn's workers and a job
+    # worker): a write transaction takes the write lock at BEGIN and waits for it, instead
+    # of failing with "database is locked" when a read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 REPLICA_MAX_LAG_SECONDS = env_seconds(
     os.environ, "REPLICA_MAX_LAG_SECONDS", DEFAULT_MAX_LAG_SECONDS
 )

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, close_old_connections, connection
 
+from config.db import forget_writes
 from imhhv.jobs import services
 from imhhv.jobs.models import Job, Status
 from imhhv.jobs.registry import get_job
@@ -103,6 +104,7 @@ class Worker:
 
     def execute(self, job: Job) -> Outcome:
         """Run a claimed job's function and record how it went."""
+        forget_writes()  # a new unit of work: the last job's writes pin no read of this one
         self.on_start(job)
         started = time.monotonic()
         error: BaseException | None = None

@@ -37,6 +37,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from config.db import report_reads
 from imhhv.accounts.models import Membership, User
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
@@ -469,10 +470,14 @@ def _team_members(team_ids: Iterable[int]) -> list[Membership]:
     )
 
 
+@report_reads()
 def fidelity_report(
     user: User, *, level: str, unit_id: int | None = None, period: Period
 ) -> FidelityReport:
     """The fidelity of one unit (`unit_id`) or of every unit of `level` `user` may see.
+
+    Its reads may be served by a read replica (`config.db.report_reads`; a few seconds
+    behind at most, else the primary); its audit event is written to the primary.
 
     A level with no visible unit is a 403; a unit outside them a 404, like a missing one
     (both audited). One `fidelity.read` event per call, naming the families whose rows

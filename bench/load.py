@@ -2,14 +2,21 @@
 
     .venv/bin/python bench/load.py --plan plan.json --out load.json --host http://127.0.0.1:8100
 
-For every endpoint of the plan (written by `manage.py bench_queries`), in the plan's
-order (grouped by role), two phases: 1 user, then `--users` users (default 20). A phase
-starts its users at once, lets them run `--warmup` seconds (not counted), then counts
-every request that *starts* in the next `--seconds` seconds; when the window closes the
-users finish the request in flight (up to the request timeout), so a slow request
-started in the window is counted, not cut off. Then the driver waits until the server
-is idle (gunicorn workers use no CPU and the database runs no query of this database)
-before the next phase, so one phase's backlog does not slow the next.
+It starts the server itself (`--serve`, the gunicorn command line; its pid in
+`--pid-file` for the caller's clean-up) and stops it at the end. For every endpoint of the
+plan (written by `manage.py bench_queries`), in the plan's order (grouped by role), two
+phases: 1 user, then `--users` users (default 20). A phase starts its users at once, lets
+them run `--warmup` seconds (not counted), then counts every request that *starts* in the
+next `--seconds` seconds, or longer until at least 3 have started (at most the request
+timeout twice more: a page slower than the window still gets measured); when the window
+closes the users finish the request in flight (up to the request timeout), so a slow
+request started in the window is counted, not cut off. Between phases the driver waits
+until the server is idle (gunicorn workers use no CPU and the database runs no query of
+this database), so one phase's backlog does not slow the next; after a phase in which a
+request timed out it restarts the server instead, because gunicorn would go on working
+through every request the users gave up on (minutes of abandoned work at 20 users).
+When the 1 user's median already reaches the timeout, the 20 users are not run: they
+could only time out.
 
 Decisions:
 
@@ -32,12 +39,15 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import shlex  # noqa: E402
+import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
+import requests  # noqa: E402
 from locust.env import Environment  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,16 +56,66 @@ from phase_stats import summarize  # noqa: E402
 
 REFRESH_AFTER = 10 * 60  # seconds without use before an account signs in again
 DRAIN_LIMIT = 120  # seconds to wait for an idle server at most
+MIN_REQUESTS = 3  # a window stays open until this many requests started in it
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Server:
-    """What the driver knows of the server: the gunicorn master (for its workers' CPU)
-    and the database (for running queries)."""
+    """The gunicorn server the driver starts, restarts and stops (`--serve`), and what it
+    watches of it: the workers' CPU and the database's running queries."""
 
-    def __init__(self, gunicorn_pid: int | None, database_url: str | None):
-        self.gunicorn_pid = gunicorn_pid
+    def __init__(self, command: list[str], *, host, log, pid_file, database_url):
+        self.command = command
+        self.host = host
+        self.log = log
+        self.pid_file = pid_file
         self.database_url = database_url
+        self.process: subprocess.Popen | None = None
+        self.gunicorn_pid: int | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        # The caller's own command line (bench/run-state), no shell; a session of its own,
+        # so a lingering server and its workers can be killed as one group.
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                self.command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.gunicorn_pid = self.process.pid
+        if self.pid_file:
+            Path(self.pid_file).write_text(f"{self.gunicorn_pid}\n")
+        began = time.monotonic()
+        while time.monotonic() - began < 60:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited ({self.process.returncode}): see {self.log}")
+            try:
+                if requests.get(f"{self.host}/health/", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            gevent.sleep(0.5)
+        raise RuntimeError(f"the server did not answer on {self.host}: see {self.log}")
+
+    def stop(self) -> None:
+        """Quick shutdown (SIGINT: workers end now, queued connections are reset), then
+        SIGKILL to the server's own process group if it lingers."""
+        if self.process is None or self.process.poll() is not None:
+            self.process = None
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self) -> float:
+        began = time.monotonic()
+        self.stop()
+        self.start()
+        self.restarts += 1
+        return time.monotonic() - began
 
     def _workers(self) -> list[int]:
         if not self.gunicorn_pid:
@@ -137,10 +197,10 @@ class Sessions:
 
 def run_phase(host, endpoint, targets, *, users, warmup, seconds, wait) -> dict:
     samples: list[tuple[float, float, str | None]] = []
-    window: list[float] = []
+    window = [float("inf"), float("inf")]  # [opened, closed): starts counted
 
     def on_request(response_time, exception, start_time=None, **_):
-        if window and start_time is not None and window[0] <= start_time < window[1]:
+        if start_time is not None and window[0] <= start_time < window[1]:
             samples.append((start_time, response_time, _kind(exception)))
 
     user_class = locustfile.for_endpoint(endpoint, targets, wait=wait)
@@ -149,12 +209,19 @@ def run_phase(host, endpoint, targets, *, users, warmup, seconds, wait) -> dict:
     runner = env.create_local_runner()
     runner.start(users, spawn_rate=max(users, 1))
     gevent.sleep(warmup)
-    start = time.time()
-    window[:] = [start, start + seconds]
+    window[0] = time.time()
     gevent.sleep(seconds)
+    longest = seconds + 2 * locustfile.TIMEOUT
+    while (
+        sum(1 for t in user_class.started if t >= window[0]) < MIN_REQUESTS
+        and time.time() - window[0] < longest
+    ):
+        gevent.sleep(0.25)
+    window[1] = time.time()
     runner.stop()  # the users finish the request in flight (stop_timeout)
     runner.quit()
-    return {"users": users, "seconds": seconds, **summarize(samples, seconds)}
+    length = window[1] - window[0]
+    return {"users": users, "seconds": round(length, 1), **summarize(samples, length)}
 
 
 def _kind(exception) -> str | None:
@@ -185,21 +252,60 @@ def main() -> int:
         default=os.environ.get("BENCH_ONLY", ""),
         help="comma-separated endpoint ids (default: all)",
     )
-    parser.add_argument("--gunicorn-pid", type=int, default=None)
+    parser.add_argument("--serve", required=True, help="the server's command line")
+    parser.add_argument("--server-log", default="gunicorn.log")
+    parser.add_argument("--pid-file", default="")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args()
 
     plan = json.loads(Path(args.plan).read_text())
     only = {e.strip() for e in args.only.split(",") if e.strip()}
     endpoints = [e for e in plan["endpoints"] if not only or e["id"] in only]
-    server = Server(args.gunicorn_pid, args.database_url)
-    sessions = Sessions(args.host)
+    server = Server(
+        shlex.split(args.serve),
+        host=args.host,
+        log=args.server_log,
+        pid_file=args.pid_file,
+        database_url=args.database_url,
+    )
+    # SIGTERM (the caller's clean-up) ends the run through `finally`: the server stops.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     began = time.monotonic()
+    server.start()
+    try:
+        results, sessions = run_all(args, plan, endpoints, server)
+    finally:
+        server.stop()
+    out = {
+        "config": {
+            "host": args.host,
+            "users": args.users,
+            "seconds": args.seconds,
+            "warmup": args.warmup,
+            "wait": args.wait,
+            "timeout": locustfile.TIMEOUT,
+            "min_requests": MIN_REQUESTS,
+        },
+        "server_restarts": server.restarts,
+        "sign_ins": {"count": sessions.sign_ins, "seconds": round(sessions.seconds, 1)},
+        "seconds": round(time.monotonic() - began, 1),
+        "endpoints": results,
+    }
+    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
+    return 0
+
+
+def run_all(args, plan, endpoints, server):
+    sessions = Sessions(args.host)
     results = []
     for endpoint in endpoints:
         accounts = plan["accounts"][endpoint["role"]]
         row = {"id": endpoint["id"], "label": endpoint["label"], "role": endpoint["role"]}
         for users in (1, args.users):
+            if users > 1 and _times_out(row["users_1"]):
+                row["users_n"] = {"users": users, "skipped": "1 user already times out"}
+                print(f"  {endpoint['label']:<30} {users:>3} users: not run", file=sys.stderr)
+                continue
             used = accounts[: min(users, len(accounts))]
             cookies = {} if endpoint["api"] else sessions.ensure(used)
             targets = locustfile.targets_for(endpoint, accounts, cookies, len(used))
@@ -213,7 +319,12 @@ def main() -> int:
                 wait="0" if users == 1 else args.wait,
             )
             phase["accounts"] = len(used)
-            phase["drain_s"] = round(server.drain(), 1)
+            if phase["error_kinds"].get("timeout") or any(
+                not k.startswith("HTTP") for k in phase["error_kinds"]
+            ):
+                phase["restart_s"] = round(server.restart(), 1)
+            else:
+                phase["drain_s"] = round(server.drain(), 1)
             sessions.touch(used)
             row[f"users_{'1' if users == 1 else 'n'}"] = phase
             print(
@@ -224,21 +335,13 @@ def main() -> int:
                 flush=True,
             )
         results.append(row)
-    out = {
-        "config": {
-            "host": args.host,
-            "users": args.users,
-            "seconds": args.seconds,
-            "warmup": args.warmup,
-            "wait": args.wait,
-            "timeout": locustfile.TIMEOUT,
-        },
-        "sign_ins": {"count": sessions.sign_ins, "seconds": round(sessions.seconds, 1)},
-        "seconds": round(time.monotonic() - began, 1),
-        "endpoints": results,
-    }
-    Path(args.out).write_text(json.dumps(out, indent=2) + "\n")
-    return 0
+    return results, sessions
+
+
+def _times_out(phase: dict) -> bool:
+    """Whether one user's median request already reached the timeout."""
+    p50 = phase.get("p50_ms")
+    return p50 is not None and p50 >= locustfile.TIMEOUT * 1000
 
 
 if __name__ == "__main__":

@@ -95,7 +95,9 @@ def phase_verdict(*phases: dict) -> tuple[bool, str]:
     for phase in phases:
         p95 = phase.get("p95_ms")
         who = f"{phase['users']} user{'s' if phase['users'] != 1 else ''}"
-        if p95 is None:
+        if phase.get("skipped"):
+            problems.append(f"{who}: not run ({phase['skipped']})")
+        elif p95 is None:
             problems.append(f"{who}: no request")
         elif p95 > P95_BUDGET_MS:
             problems.append(f"{who}: p95 {p95:,.0f} ms")
@@ -185,8 +187,11 @@ def build(plan: dict, load: dict, meta: dict) -> tuple[str, dict]:
         "the same machine.",
         f"- Load per endpoint: 1 user back to back, then {cfg['users']} users each waiting "
         f"{cfg['wait']} s between requests; {cfg['warmup']:g} s warm-up (not counted), then "
-        f"every request started in the next {cfg['seconds']:g} s is counted; request "
-        f"timeout {cfg['timeout']:g} s (a timeout is an error). "
+        f"every request started in the next {cfg['seconds']:g} s is counted (longer, until "
+        f"{cfg.get('min_requests', 3)} have started, for slow pages); request timeout "
+        f"{cfg['timeout']:g} s (a timeout is an error; the server is restarted after a "
+        f"phase with one, {load.get('server_restarts', 0)} times in this run; the "
+        f"{cfg['users']} users are not run when 1 user's median reaches the timeout). "
         f"{load['sign_ins']['count']} sign-ins over HTTP took {load['sign_ins']['seconds']} s.",
         f"- Durations: {meta['durations']}.",
         "",
@@ -200,20 +205,18 @@ def build(plan: dict, load: dict, meta: dict) -> tuple[str, dict]:
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
-        one, many = r["users_1"], r["users_n"]
         lines.append(
             f"| {r['label']} | {r['role'].replace('_', ' ')} | {r['queries']} | "
-            f"{_ms(one['p50_ms'])} | {_ms(one['p95_ms'])} | {one['rps']} | {one['errors']} | "
-            f"{_ms(many['p50_ms'])} | {_ms(many['p95_ms'])} | {many['rps']} | {many['errors']} | "
-            f"{r['verdict']} |"
+            f"{_cells(r['users_1'])} | {_cells(r['users_n'])} | {r['verdict']} |"
         )
     within = sum(r["within_budget"] for r in rows)
     lines += ["", f"{within} of {len(rows)} endpoints within budget."]
     errors = [
-        f"{r['label']} ({phase['users']} users): {phase['error_kinds']}"
+        f"{r['label']} ({phase['users']} user{'s' if phase['users'] != 1 else ''}): "
+        f"{phase['error_kinds']}"
         for r in rows
         for phase in (r["users_1"], r["users_n"])
-        if phase["errors"]
+        if phase.get("errors")
     ]
     if errors:
         lines += ["", "Errors:", "", *[f"- {e}" for e in errors]]
@@ -276,6 +279,13 @@ def build(plan: dict, load: dict, meta: dict) -> tuple[str, dict]:
         "budgets": {"p95_ms": P95_BUDGET_MS, "sql_ratio": SQL_RATIO_BUDGET},
     }
     return "\n".join(lines), raw
+
+
+def _cells(phase: dict) -> str:
+    """p50 | p95 | req/s | errors of a phase, or 'not run' four times."""
+    if phase.get("skipped"):
+        return " | ".join(["not run"] * 4)
+    return f"{_ms(phase['p50_ms'])} | {_ms(phase['p95_ms'])} | {phase['rps']} | {phase['errors']}"
 
 
 def _runs(times: list[float]) -> str:

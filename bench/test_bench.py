@@ -213,3 +213,17 @@ def test_app_figures_from_the_suppressed_dict_and_from_a_summary():
 
     assert _app_figures(Summary())["covered_weeks"] == 30
     assert _app_figures(None) == {}
+
+
+def test_a_phase_not_run_is_over_budget_and_shown_as_such():
+    skipped = {"users": 20, "skipped": "1 user already times out"}
+    ok, text = report.phase_verdict(_phase(1, 30000.0, errors=3), skipped)
+    assert not ok
+    assert (
+        text == "OVER: 1 user: p95 30,000 ms; 1 user: 3 errors; "
+        "20 users: not run (1 user already times out)"
+    )
+    plan, load = _plan_and_load()
+    load["endpoints"][0]["users_n"] = skipped
+    table, _ = report.build(plan, load, META)
+    assert "| not run | not run | not run | not run |" in table

@@ -25,7 +25,7 @@ was assigned to them). `week_facts` is given one chain's visits and spans per fa
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from imhhv.core.calendar import add_business_days, week_start
@@ -146,6 +146,7 @@ def week_facts(
     plan_of = histories(plans)
     late_from: dict[date, date] = {}
     rows: list[WeekFact] = []
+    empty = (0,) * len(components)
     for family in sorted(set(by_family_visits) | set(spans_of)):
         enrolled, paused = _intervals(spans_of.get(family, []), horizon.toordinal())
         enrolled_days = _days_per_week(enrolled)
@@ -189,13 +190,14 @@ def week_facts(
         for monday in sorted(weeks):
             w = weeks[monday]
             visited, distinct = _window(codes_by_week, monday, window_weeks)
+            home = w.get("home_visits", 0)
             row = WeekFact(
                 family_id=family,
                 week=monday,
                 enrolled_days=enrolled_days.get(monday.toordinal(), 0),
                 paused_days=paused_days.get(monday.toordinal(), 0),
                 planned=history.planned_in_week(monday),
-                home_visits=w.get("home_visits", 0),
+                home_visits=home,
                 contacts=w.get("contacts", 0),
                 durations=w.get("durations", 0),
                 minutes=w.get("minutes", 0),
@@ -204,19 +206,20 @@ def week_facts(
                 long=w.get("long", 0),
                 min_minutes=w.get("min_minutes"),
                 max_minutes=w.get("max_minutes"),
-                components=tuple(w.get("components", [0] * len(components))),
+                components=tuple(w["components"]) if "components" in w else empty,
                 window_visited=visited,
                 window_distinct=distinct,
                 on_time=w.get("on_time", 0),
                 late=w.get("late", 0),
                 unsigned=w.get("unsigned", 0),
                 streak_in=streak,
+                last_home_visit=w["last"] if home else last,
             )
-            if row.home_visits:
+            if home:
                 streak, last = 0, w["last"]
             elif row.expected:
                 streak += 1
-            rows.append(replace(row, last_home_visit=last))
+            rows.append(row)
     return rows
 
 

@@ -102,7 +102,7 @@ class Command(BaseCommand):
                 raw_copy=not options["no_raw_copy"],
             )
             self._extras()
-            self._facts()
+            self._facts(workers=2)  # two processes on PostgreSQL (one on SQLite)
             visits = result.tables.get("visits_visit")
             self.stdout.write(result.report())
             self.stdout.write(
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             f"Seeded {result.summary()}, {visits:,} visits in {took:.1f} s (all synthetic)."
         )
 
-    def _facts(self) -> None:
+    def _facts(self, *, workers: int = 1) -> None:
         """The fidelity week facts of everything seeded (bulk rows skip the services that
         keep them), with progress lines and rows per second."""
         from imhhv.visits.facts import rebuild_facts
@@ -138,7 +138,7 @@ class Command(BaseCommand):
                     f"{counts['family_rows'] + counts['visitor_rows']:,} rows"
                 )
 
-        counts = rebuild_facts(progress=progress)
+        counts = rebuild_facts(progress=progress, workers=workers)
         took = time.perf_counter() - started
         rows = counts["family_rows"] + counts["visitor_rows"]
         self.stdout.write(

@@ -16,6 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--since", help="YYYY-MM-DD: only what changed on or after it")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes sharing a full rebuild on PostgreSQL (not one transaction: "
+            "run it while nobody writes)",
+        )
 
     def handle(self, *args, **options):
         since = None
@@ -25,7 +32,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("--since needs a date as YYYY-MM-DD.") from None
         started = time.perf_counter()
-        counts = rebuild_facts(since=since)
+        counts = rebuild_facts(since=since, workers=options["workers"])
         took = time.perf_counter() - started
         rows = counts["family_rows"] + counts["visitor_rows"]
         self.stdout.write(

@@ -5,6 +5,7 @@ Dates are relative to the (possibly frozen) clock at the moment the row is built
 fixed calendar dates that age out: an "infant" stays an infant whichever day the suite runs.
 """
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -96,6 +97,27 @@ class ChildFactory(DjangoModelFactory):
     birth_date = factory.LazyFunction(lambda: days_ago(INFANT_AGE_DAYS))
 
 
+_deferred: list[set[int]] = []
+
+
+@contextmanager
+def facts_once():
+    """Inside, factories note the families they change; each is refreshed once at the end."""
+    _deferred.append(set())
+    try:
+        yield
+    finally:
+        for family_id in sorted(_deferred.pop()):
+            refresh_facts(family_id)
+
+
+def refresh_facts(family_id: int) -> None:
+    if _deferred:
+        _deferred[-1].add(family_id)
+    else:
+        family_changed(family_id)
+
+
 class RefreshesFacts:
     """Refresh the family's fidelity week facts once the row is written, as the services
     do (`imhhv.families.hooks.family_changed`)."""
@@ -104,7 +126,7 @@ class RefreshesFacts:
     def _after_postgeneration(cls, instance, create, results=None):
         super()._after_postgeneration(instance, create, results)
         if create and instance.family_id:
-            family_changed(instance.family_id)
+            refresh_facts(instance.family_id)
 
 
 class EnrollmentFactory(RefreshesFacts, DjangoModelFactory):
@@ -135,6 +157,7 @@ class FamilyInCareFactory(FamilyFactory):
     def enrolled_on(family, create, extracted, **kwargs):
         start = extracted or days_ago(EPISODE_DAYS)
         ChildFactory(family=family)
-        EnrollmentFactory(family=family, enrolled_on=start)
-        if family.home_visitor is not None:
-            AssignmentFactory(family=family, home_visitor=family.home_visitor, start_date=start)
+        with facts_once():
+            EnrollmentFactory(family=family, enrolled_on=start)
+            if family.home_visitor is not None:
+                AssignmentFactory(family=family, home_visitor=family.home_visitor, start_date=start)

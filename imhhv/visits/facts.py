@@ -293,28 +293,41 @@ def _days_off(today: date) -> frozenset[date]:
     return holidays(start, today + timedelta(weeks=HORIZON_WEEKS + 5))
 
 
+def _defaults(model) -> dict:
+    """Column defaults of a totals model (the database has none: Django sets them)."""
+    return {
+        f.column: f.get_default()
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not f.is_relation and f.name != "week"
+    }
+
+
 def _key(row: dict) -> tuple:
     return tuple(row[f] for f in (*FACT_FIELDS, *SUM_FIELDS, "min_minutes", "max_minutes"))
 
 
-def _insert(model, rows: list[dict]) -> None:
+def _insert(model, rows: list[dict], *, if_missing: bool = False) -> None:
     """Insert many rows in as few statements as the database allows (executemany, or
     COPY on PostgreSQL): model instances cost more than the computation at the state's
-    scale. Rows are dicts of column values (`compute_rows`)."""
+    scale. Rows are dicts of column values (`compute_rows`); `if_missing` skips rows that
+    would break a unique constraint (ON CONFLICT DO NOTHING; other columns default)."""
     if not rows:
         return
+    if if_missing:
+        rows = [{**_defaults(model), **row} for row in rows]
     columns = list(rows[0])
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not if_missing:
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row([row[c] for c in columns])
         else:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 (our columns)
+                f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (our columns)
+                + (" ON CONFLICT DO NOTHING" if if_missing else ""),
                 [[row[c] for c in columns] for row in rows],
             )
 
@@ -337,7 +350,7 @@ def _retotal(model, facts_model, keys: dict[str, object], weeks: Iterable[date])
     weeks = sorted(set(weeks))
     if not weeks:
         return
-    model.objects.bulk_create([model(week=w, **keys) for w in weeks], ignore_conflicts=True)
+    _insert(model, [{"week": w, **keys} for w in weeks], if_missing=True)
     locked = {
         row.week: row
         for row in model.objects.select_for_update().filter(week__in=weeks, **keys).order_by("week")
@@ -349,13 +362,22 @@ def _retotal(model, facts_model, keys: dict[str, object], weeks: Iterable[date])
         .values("week")
         .annotate(**_sums())
     }
-    for week, row in locked.items():
-        values = sums.get(week, {})
-        for f in SUM_FIELDS:
-            setattr(row, f, values.get(f) or 0)
-        row.min_minutes = values.get("min_minutes")
-        row.max_minutes = values.get("max_minutes")
-    model.objects.bulk_update(list(locked.values()), [*SUM_FIELDS, "min_minutes", "max_minutes"])
+    columns = [*SUM_FIELDS, "min_minutes", "max_minutes"]
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608 (our columns)
+            [
+                [
+                    *((sums.get(week, {}).get(f) or 0) for f in SUM_FIELDS),
+                    sums.get(week, {}).get("min_minutes"),
+                    sums.get(week, {}).get("max_minutes"),
+                    row.pk,
+                ]
+                for week, row in locked.items()
+            ],
+        )
 
 
 def refresh_family(family_id: int, *, today: date | None = None) -> None:
@@ -491,7 +513,8 @@ def rebuild_facts(
     with an enrollment, visit or plan on or after that day, then every totals row from
     `since`'s week on. Returns counts.
 
-    One transaction, unless `workers` > 1 (PostgreSQL, every family): then that many
+    One transaction, unless `workers` > 1 (PostgreSQL, every family, not called inside a
+    transaction, which the other processes could not see into): then that many
     processes share the families, each chunk in its own transaction, and the totals
     follow in one; for seeding and repairs while nobody writes (the statewide set builds
     its facts in half the time on two cores)."""
@@ -505,7 +528,12 @@ def rebuild_facts(
             | Q(visits__scheduled_at__date__gte=since)
             | Q(visit_plans__effective_from__gte=since)
         ).distinct()
-    parallel = workers > 1 and since is None and connection.vendor == "postgresql"
+    parallel = (
+        workers > 1
+        and since is None
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block  # other processes could not see its rows
+    )
     counts = (
         _rebuild_parallel(workers, today, days_off, progress)
         if parallel

@@ -90,6 +90,17 @@ def test_visits_inside_episodes_none_documented_after_now_components_present(sta
     assert Visit.objects.exclude(outcome__in=["completed", "scheduled"]).exists()
 
 
+def test_the_week_facts_equal_a_recomputation(state):
+    from imhhv.visits.facts import verify_facts
+    from imhhv.visits.models import FamilyWeekFacts
+
+    out, _ = state
+    assert "Week facts:" in out
+    result = verify_facts()
+    assert result.ok and result.rows > 0
+    assert FamilyWeekFacts.objects.values("family_id").distinct().count() == Family.objects.count()
+
+
 def test_plans_and_pauses_are_consistent(state):
     plans = defaultdict(list)
     for plan in VisitPlan.objects.order_by("effective_from", "pk"):
@@ -116,10 +127,12 @@ def test_proposal_holiday_audit_chain_and_sequences(state):
     assert proposal.proposed_by.username == "state.admin"
     holiday = StateHoliday.objects.get()
     assert holiday.day.weekday() == 4 and holiday.day.month == 11
-    # Only the two state actions are audited, and the chain verifies.
+    # Only the two state actions are audited (the holiday queues a facts rebuild), and
+    # the chain verifies.
     assert set(AuditEvent.objects.values_list("action", flat=True)) == {
         "user.create",
         "holiday.add",
+        "job.enqueue",
     }
     assert verify_audit_chain()[1] is None
     # Keys were reserved from the sequences: the ORM goes on inserting after the seed.

@@ -54,6 +54,68 @@ def _local_day(moment) -> date:
     return timezone.localtime(moment).date()
 
 
+def _visit_facts(visits: QuerySet) -> list[VisitFact]:
+    """These visits (scheduled ones left out) as `VisitFact`s; their components in one
+    more query, joined to the same visits (no list of ids that grows with the data)."""
+    tz = timezone.get_current_timezone()
+    visits = visits.exclude(outcome=Visit.Outcome.SCHEDULED).order_by()
+    codes: dict[int, set[str]] = defaultdict(set)
+    through = Visit.components.through.objects.filter(visit_id__in=visits.values("pk"))
+    for visit_id, code in through.order_by().values_list("visit_id", "keycomponent__code"):
+        codes[visit_id].add(code)
+    rows = visits.values_list(
+        "pk",
+        "family_id",
+        "visitor_id",
+        "scheduled_at",
+        "started_at",
+        "ended_at",
+        "outcome",
+        "place",
+        "signed_at",
+    )
+    return [
+        VisitFact(
+            visit_id=pk,
+            family_id=family_id,
+            visitor_id=visitor_id,
+            day=(started or scheduled).astimezone(tz).date(),
+            completed=outcome == Visit.Outcome.COMPLETED,
+            in_home=place == Visit.Place.HOME,
+            minutes=int((ended - started).total_seconds() // 60) if started and ended else None,
+            components=frozenset(codes.get(pk, ())),
+            documented_on=signed.astimezone(tz).date() if signed else None,
+        )
+        for pk, family_id, visitor_id, scheduled, started, ended, outcome, place, signed in rows
+    ]
+
+
+def _episodes(family_ids: QuerySet):
+    """(plan changes, enrollment spans with their pauses, assignments) of these families."""
+    pauses: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    plans: list[PlanChange] = []
+    for pk, family_id, frequency, effective_from, paused_until in (
+        VisitPlan.objects.filter(family_id__in=family_ids)
+        .order_by()
+        .values_list("pk", "family_id", "frequency", "effective_from", "paused_until")
+    ):
+        plans.append(PlanChange(family_id, effective_from, frequency, pk))
+        if frequency == VisitPlan.Frequency.PAUSED:
+            pauses[family_id].append((effective_from, paused_until))
+    spans = [
+        EnrollmentSpan(family_id, enrolled, discharged, tuple(pauses[family_id]))
+        for family_id, enrolled, discharged in Enrollment.objects.filter(family_id__in=family_ids)
+        .order_by()
+        .values_list("family_id", "enrolled_on", "discharged_on")
+    ]
+    assignments = list(
+        Assignment.objects.filter(family_id__in=family_ids)
+        .order_by()
+        .values_list("family_id", "home_visitor_id", "start_date", "end_date")
+    )
+    return plans, spans, assignments
+
+
 def read_facts(
     families: QuerySet[Family],
     start: date,
@@ -70,47 +132,12 @@ def read_facts(
     lo = timezone.make_aware(datetime.combine(first, datetime_time.min))
     hi = timezone.make_aware(datetime.combine(last + timedelta(days=1), datetime_time.min))
     family_ids = families.order_by().values("pk")
-    in_window = (
-        Visit.objects.filter(family_id__in=family_ids)
-        .filter(
+    visits = _visit_facts(
+        Visit.objects.filter(family_id__in=family_ids).filter(
             Q(started_at__gte=lo, started_at__lt=hi)
             | Q(started_at__isnull=True, scheduled_at__gte=lo, scheduled_at__lt=hi)
         )
-        .exclude(outcome=Visit.Outcome.SCHEDULED)
-        .order_by()
     )
-    rows = list(
-        in_window.values_list(
-            "pk",
-            "family_id",
-            "visitor_id",
-            "scheduled_at",
-            "started_at",
-            "ended_at",
-            "outcome",
-            "place",
-            "signed_at",
-        )
-    )
-    codes: dict[int, set[str]] = defaultdict(set)
-    # The same visits as a subquery (a join), not a list of ids that grows with the data.
-    through = Visit.components.through.objects.filter(visit_id__in=in_window.values("pk"))
-    for visit_id, code in through.values_list("visit_id", "keycomponent__code"):
-        codes[visit_id].add(code)
-    visits = [
-        VisitFact(
-            visit_id=pk,
-            family_id=family_id,
-            visitor_id=visitor_id,
-            day=_local_day(started or scheduled),
-            completed=outcome == Visit.Outcome.COMPLETED,
-            in_home=place == Visit.Place.HOME,
-            minutes=int((ended - started).total_seconds() // 60) if started and ended else None,
-            components=frozenset(codes.get(pk, ())),
-            documented_on=_local_day(signed) if signed else None,
-        )
-        for pk, family_id, visitor_id, scheduled, started, ended, outcome, place, signed in rows
-    ]
     # The latest home visit before the window, for disengagement streaks.
     earlier = (
         Visit.objects.home_visits()
@@ -132,28 +159,8 @@ def read_facts(
                 None,
             )
         )
-    pauses: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    plans: list[PlanChange] = []
-    for pk, family_id, frequency, effective_from, paused_until in VisitPlan.objects.filter(
-        family_id__in=family_ids
-    ).values_list("pk", "family_id", "frequency", "effective_from", "paused_until"):
-        plans.append(PlanChange(family_id, effective_from, frequency, pk))
-        if frequency == VisitPlan.Frequency.PAUSED:
-            pauses[family_id].append((effective_from, paused_until))
-    enrollments = []
-    agency_of: dict[int, int] = {}
-    for family_id, agency_id, enrolled, discharged in Enrollment.objects.filter(
-        family_id__in=family_ids
-    ).values_list("family_id", "family__agency_id", "enrolled_on", "discharged_on"):
-        enrollments.append(
-            EnrollmentSpan(family_id, enrolled, discharged, tuple(pauses.get(family_id, ())))
-        )
-        agency_of[family_id] = agency_id
-    assignments = list(
-        Assignment.objects.filter(family_id__in=family_ids).values_list(
-            "family_id", "home_visitor_id", "start_date", "end_date"
-        )
-    )
+    plans, enrollments, assignments = _episodes(family_ids)
+    agency_of = dict(families.order_by().values_list("pk", "agency_id"))
     # Holidays once for the whole report: from the first visit day to a month past the
     # later of the period's end and today (a deadline runs a few business days on).
     days_off = (
@@ -189,64 +196,9 @@ class History:
 def read_history(families: QuerySet[Family]) -> History:
     """Every visit, plan, enrollment and assignment of these families, in five queries."""
     family_ids = families.order_by().values("pk")
-    tz = timezone.get_current_timezone()
-    rows = (
-        Visit.objects.filter(family_id__in=family_ids)
-        .exclude(outcome=Visit.Outcome.SCHEDULED)
-        .order_by()
-        .values_list(
-            "pk",
-            "family_id",
-            "visitor_id",
-            "scheduled_at",
-            "started_at",
-            "ended_at",
-            "outcome",
-            "place",
-            "signed_at",
-        )
-    )
-    codes: dict[int, set[str]] = defaultdict(set)
-    through = Visit.components.through.objects.filter(visit__family_id__in=family_ids).order_by()
-    for visit_id, code in through.values_list("visit_id", "keycomponent__code"):
-        codes[visit_id].add(code)
-    visits = [
-        VisitFact(
-            visit_id=pk,
-            family_id=family_id,
-            visitor_id=visitor_id,
-            day=(started or scheduled).astimezone(tz).date(),
-            completed=outcome == Visit.Outcome.COMPLETED,
-            in_home=place == Visit.Place.HOME,
-            minutes=int((ended - started).total_seconds() // 60) if started and ended else None,
-            components=frozenset(codes.get(pk, ())),
-            documented_on=signed.astimezone(tz).date() if signed else None,
-        )
-        for pk, family_id, visitor_id, scheduled, started, ended, outcome, place, signed in rows
-    ]
-    pauses: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    plans: list[PlanChange] = []
-    for pk, family_id, frequency, effective_from, paused_until in (
-        VisitPlan.objects.filter(family_id__in=family_ids)
-        .order_by()
-        .values_list("pk", "family_id", "frequency", "effective_from", "paused_until")
-    ):
-        plans.append(PlanChange(family_id, effective_from, frequency, pk))
-        if frequency == VisitPlan.Frequency.PAUSED:
-            pauses[family_id].append((effective_from, paused_until))
-    spans = []
-    agency_of: dict[int, int] = dict(families.order_by().values_list("pk", "agency_id"))
-    for family_id, enrolled, discharged in (
-        Enrollment.objects.filter(family_id__in=family_ids)
-        .order_by()
-        .values_list("family_id", "enrolled_on", "discharged_on")
-    ):
-        spans.append(EnrollmentSpan(family_id, enrolled, discharged, tuple(pauses[family_id])))
-    assignments = list(
-        Assignment.objects.filter(family_id__in=family_ids)
-        .order_by()
-        .values_list("family_id", "home_visitor_id", "start_date", "end_date")
-    )
+    visits = _visit_facts(Visit.objects.filter(family_id__in=family_ids))
+    plans, spans, assignments = _episodes(family_ids)
+    agency_of = dict(families.order_by().values_list("pk", "agency_id"))
     return History(visits, spans, plans, assignments, agency_of)
 
 

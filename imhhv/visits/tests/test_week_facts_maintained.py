@@ -31,7 +31,7 @@ def _at(day, hour=10):
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def home_visit(family, visitor, day, minutes=100):
+def home_visit(family, visitor, day, minutes=100, *, place="home", components=("alliance",)):
     return document_visit(
         family=family,
         visitor=visitor,
@@ -41,9 +41,9 @@ def home_visit(family, visitor, day, minutes=100):
             "outcome": "completed",
             "started_at": _at(day),
             "ended_at": _at(day) + timedelta(minutes=minutes),
-            "place": "home",
+            "place": place,
         },
-        components=["alliance"],
+        components=list(components),
     )
 
 
@@ -173,17 +173,12 @@ class TestStoredFactsAgreeWithTheDefinition(TestCase):
         for offset, place, minutes, signed, second in visits:
             day = FIRST + timedelta(days=offset)
             visitor = cast.hv_a2 if second else cast.hv_a
-            visit = document_visit(
-                family=family,
-                visitor=visitor,
-                by=visitor,
-                data={
-                    "scheduled_at": _at(day),
-                    "outcome": "completed",
-                    "started_at": _at(day),
-                    "ended_at": _at(day) + timedelta(minutes=minutes),
-                    "place": place,
-                },
+            visit = home_visit(
+                family,
+                visitor,
+                day,
+                minutes,
+                place=place,
                 components=["alliance", "life_coping"][: 1 + offset % 2],
             )
             if signed:

@@ -494,6 +494,8 @@ def fidelity_report(
             _deny(level, unit_id, "not found or out of scope", not_found=True)
         units = chosen
     today = timezone.localdate()
+    # Whole weeks, whatever the caller built (`period_from` is the one rule).
+    period = Period(*whole_weeks(period.start, period.end))
     start, end = period.start, period.end
     identifiable = not user.can("view_state_reports")
     unit = units[0] if unit_id is not None else None

@@ -61,7 +61,7 @@ from imhhv.core.roles import MFA_REQUIRED_ROLES, Role
 from imhhv.demo.data import DEMO_PASSWORD
 from imhhv.families.models import Enrollment, Family
 from imhhv.visits.access import my_caseload
-from imhhv.visits.fidelity import Period, fidelity_report
+from imhhv.visits.fidelity import fidelity_report, period_from
 from imhhv.visits.models import Visit, VisitPlan
 
 BENCH_DEVICE = "bench"
@@ -328,9 +328,11 @@ class Command(BaseCommand):
     # -- the statewide report against SQL ---------------------------------------------
 
     def _fidelity(self, sql_path: Path, state_admin, repeat: int, months: int) -> dict:
-        end = timezone.localdate()
-        start = _months_before(end, months) + timedelta(days=1)
-        period = Period(start, end)
+        today = timezone.localdate()
+        # The report's own period for "the last N months": whole weeks that are over
+        # (period_from); the SQL computes the same figures for the same days.
+        period = period_from(_months_before(today, months) + timedelta(days=1), None, today=today)
+        start, end = period.start, period.end
         if connection.vendor != "postgresql":
             self.stderr.write("  statewide fidelity: skipped (the SQL is PostgreSQL's)")
             return {}

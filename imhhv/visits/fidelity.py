@@ -49,12 +49,10 @@ from imhhv.core.fidelity import (
     public_figures,
     public_trend,
 )
-from imhhv.core.fidelity.engagement import missed_streaks
 from imhhv.core.fidelity.weekly import (
     COMPONENT_TOTALS,
     TOTALS,
     add_totals,
-    assigned_spans,
     summary_from_totals,
     unsigned_timeliness,
     whole_weeks,
@@ -71,7 +69,6 @@ from imhhv.visits.access import (
     fidelity_units_visible_to,
     my_caseload,
 )
-from imhhv.visits.facts import read_facts
 from imhhv.visits.models import (
     AgencyWeekTotals,
     FamilyWeekFacts,
@@ -152,9 +149,11 @@ def _current_enrollment(today: date):
     )
 
 
-def _alerts(rows: QuerySet, key: str, today: date, *, visitor_chain: bool) -> dict:
+def _alerts(
+    rows: QuerySet, key: str, today: date, *, visitor_chain: bool, threshold: int = STREAK_WEEKS
+) -> dict:
     """Disengagement as of today (`imhhv.core.fidelity.weekly.disengaged_of`) per `key`."""
-    rows = rows.filter(week=week_start(today), home_visits=0, streak_in__gte=STREAK_WEEKS).filter(
+    rows = rows.filter(week=week_start(today), home_visits=0, streak_in__gte=threshold).filter(
         _current_enrollment(today)
     )
     if visitor_chain:
@@ -351,17 +350,14 @@ def disengaged_families(
     user, *, today: date, threshold_weeks: int = STREAK_WEEKS
 ) -> list[tuple[Family, object]]:
     """The home visitor's own families (in their scope) without a completed home visit
-    for `threshold_weeks` weeks: the alerts on My week."""
+    for `threshold_weeks` weeks: the alerts on My week, from this week's facts rows."""
     families = my_caseload(user).active()
-    start = week_start(today) - timedelta(weeks=threshold_weeks + 1)
-    facts = read_facts(families, start, today, with_holidays=False)
-    streaks = missed_streaks(
-        facts.visits,
-        assigned_spans(facts.enrollments, facts.assignments, user.pk),
-        today,
-        threshold_weeks=threshold_weeks,
+    rows = fidelity_facts(user, VisitorWeekFacts).filter(
+        visitor_id=user.pk, family_id__in=families.order_by().values("pk")
     )
-    names = {f.pk: f for f in families}
+    alerts = _alerts(rows, "visitor_id", today, visitor_chain=True, threshold=threshold_weeks)
+    streaks = sorted(alerts.get(user.pk, ()), key=lambda a: (-a.weeks_without_visit, a.family_id))
+    names = {f.pk: f for f in families.filter(pk__in=[a.family_id for a in streaks])}
     return [(names[s.family_id], s) for s in streaks if s.family_id in names]
 
 

@@ -136,10 +136,10 @@ def fidelity_families(user: User) -> QuerySet[Family]:
     return Family.objects.filter(agency_id=membership.agency_id)
 
 
-def fidelity_facts(user: User, model):
-    """Rows of a week facts or totals model (`imhhv/visits/models.py`: each has the
-    family's agency) that `user`'s fidelity figures may count: the scope of
-    `fidelity_families`, by the rows' agency."""
+def fidelity_facts(user: User, model, *, agency_field: str = "agency_id"):
+    """Rows of `model` that `user`'s fidelity figures may count: the scope of
+    `fidelity_families`, by the rows' agency (`agency_field`: the week facts and totals
+    carry the family's agency; enrollments and visits reach it as "family__agency_id")."""
     if not user.is_authenticated:
         return model.objects.none()
     if user.can("view_state_reports"):
@@ -147,7 +147,7 @@ def fidelity_facts(user: User, model):
     membership = user.membership
     if membership is None or membership.agency_id is None:
         return model.objects.none()
-    return model.objects.filter(agency_id=membership.agency_id)
+    return model.objects.filter(**{agency_field: membership.agency_id})
 
 
 def teams_visible_to(user: User):

@@ -65,7 +65,6 @@ from imhhv.visits.access import (
     FIDELITY_LEVELS,
     FidelityUnit,
     fidelity_facts,
-    fidelity_families,
     fidelity_units_visible_to,
     my_caseload,
 )
@@ -225,7 +224,9 @@ def _visitor_parts(user: User, visitors, period: "Period", today: date, *, key="
         visitor_chain=True,
     )
     parts.unsigned = _unsigned(
-        Visit.objects.filter(family__in=fidelity_families(user), visitor_id__in=visitors),
+        fidelity_facts(user, Visit, agency_field="family__agency_id").filter(
+            visitor_id__in=visitors
+        ),
         key,
         period,
     )
@@ -277,10 +278,8 @@ def _agency_parts(user: User, agencies, period: "Period", today: date) -> Parts:
         "agency_id",
     )
     parts.families = dict(
-        Enrollment.objects.filter(
-            family__in=fidelity_families(user).filter(agency_id__in=agencies),
-            enrolled_on__lte=period.end,
-        )
+        fidelity_facts(user, Enrollment, agency_field="family__agency_id")
+        .filter(family__agency_id__in=agencies, enrolled_on__lte=period.end)
         .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=period.start))
         .order_by()
         .values("family__agency_id")
@@ -294,7 +293,9 @@ def _agency_parts(user: User, agencies, period: "Period", today: date) -> Parts:
         visitor_chain=False,
     )
     parts.unsigned = _unsigned(
-        Visit.objects.filter(family__in=fidelity_families(user).filter(agency_id__in=agencies)),
+        fidelity_facts(user, Visit, agency_field="family__agency_id").filter(
+            family__agency_id__in=agencies
+        ),
         "family__agency_id",
         period,
     )

@@ -329,7 +329,16 @@ class FamilyWeekFacts(WeekTotals):
         constraints = [
             models.UniqueConstraint(fields=["family", "week"], name="one_family_week"),
         ]
-        indexes = [models.Index(fields=["week", "agency"], name="family_week_by_week")]
+        indexes = [
+            models.Index(fields=["week", "agency"], name="family_week_by_week"),
+            # This week's disengagement alerts (streak of 3, `visits.fidelity.STREAK_WEEKS`):
+            # a few hundred rows of the state's 8,000 current families (explain_fidelity).
+            models.Index(
+                fields=["week", "agency"],
+                condition=Q(streak_in__gte=3, home_visits=0),
+                name="family_week_streaks",
+            ),
+        ]
 
 
 class VisitorWeekFacts(WeekTotals):

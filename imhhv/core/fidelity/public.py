@@ -142,7 +142,10 @@ def public_figures(
     """
     present = [s for s in rows if s is not None]
     columns = _columns([*present, *([total] if total is not None else [])])
-    counts = [{k: _counts(s).get(k, 0) for k in columns} for s in present]
+    counts = []
+    for s in present:
+        row = _counts(s)  # once per row, not once per column
+        counts.append({k: row.get(k, 0) for k in columns})
     shown, totals = suppress_records(counts, columns, totals=True)
     by_row = iter(shown)
     figures = [None if s is None else _figures(s, next(by_row)) for s in rows]

@@ -353,8 +353,11 @@ def unsigned_timeliness(
     """(overdue, pending) among notes not signed yet, by their visit days, as of today."""
     overdue = pending = 0
     holidays = frozenset(holidays)
+    late_from: dict[date, date] = {}
     for day in unsigned_days:
-        if today >= add_business_days(day, late_after_business_days + 1, holidays):
+        if day not in late_from:
+            late_from[day] = add_business_days(day, late_after_business_days + 1, holidays)
+        if today >= late_from[day]:
             overdue += 1
         else:
             pending += 1

@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from imhhv.api.services import issue_token
+from imhhv.core.calendar import week_start
 from imhhv.visits.services import document_visit
 
 URL = "/api/v1/fidelity/"
 TODAY = timezone.localdate()
+LAST_WEDNESDAY = week_start(TODAY) - timedelta(days=5)
 
 
 def get(client, user, **params):
@@ -19,7 +21,8 @@ def get(client, user, **params):
 
 @pytest.fixture
 def one_visit(cast, catalogue):
-    start = timezone.make_aware(datetime.combine(TODAY - timedelta(days=2), time(10)))
+    # Last week's Wednesday: inside the reports' weeks that are over, whatever today is.
+    start = timezone.make_aware(datetime.combine(LAST_WEDNESDAY, time(10)))
     return document_visit(
         family=cast.family_a,
         visitor=cast.hv_a,

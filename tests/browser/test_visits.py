@@ -261,8 +261,9 @@ def test_state_admin_sees_every_agency_without_names_and_the_catalogue(
     from imhhv.visits.models import Visit
 
     # One completed home visit of 100 minutes at agency A, documented through the service.
+    # Last week's Wednesday: inside the weeks that are over, whatever today is.
     started = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
-    started -= timedelta(days=1)
+    started -= timedelta(days=timezone.localdate().weekday() + 5)
     services.document_visit(
         family=cast.family_a,
         visitor=cast.hv_a,

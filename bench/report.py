@@ -38,6 +38,21 @@ FIGURE_LABELS = {
     "covered_weeks": "covered weeks",
 }
 
+# The data sizes the report shows, in its column order.
+SIZE_KEYS = (
+    "agencies",
+    "teams",
+    "staff",
+    "home_visitors",
+    "active_families",
+    "past_families",
+    "enrollments",
+    "visits",
+    "completed_visits",
+    "visit_plans",
+    "audit_events",
+)
+
 
 def _git(*args: str) -> str:
     # A fixed argument list (no shell); git from PATH.
@@ -151,24 +166,7 @@ def build(plan: dict, load: dict, meta: dict) -> tuple[str, dict]:
         "| agencies | teams | staff | home visitors | active families | past families "
         "| enrollments | visits | completed visits | visit plans | audit events |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        "| "
-        + " | ".join(
-            f"{db[k]:,}"
-            for k in (
-                "agencies",
-                "teams",
-                "staff",
-                "home_visitors",
-                "active_families",
-                "past_families",
-                "enrollments",
-                "visits",
-                "completed_visits",
-                "visit_plans",
-                "audit_events",
-            )
-        )
-        + " |",
+        "| " + " | ".join(f"{db[k]:,}" for k in SIZE_KEYS) + " |",
         "",
         f"Data set: `seed_demo --scale {meta['scale']}`, {meta['seeded']}. "
         f"Database: PostgreSQL {db.get('server_version', '?')}.",

@@ -66,19 +66,7 @@ def _plan_and_load(app_covered=90):
         "seconds": 10,
     }
     sizes = dict.fromkeys(
-        [
-            "agencies",
-            "teams",
-            "staff",
-            "home_visitors",
-            "active_families",
-            "past_families",
-            "enrollments",
-            "visits",
-            "completed_visits",
-            "visit_plans",
-            "audit_events",
-        ],
+        report.SIZE_KEYS,
         1,
     )
     figures = {

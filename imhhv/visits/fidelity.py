@@ -233,11 +233,15 @@ def _visitor_parts(user: User, visitors, period: "Period", today: date, *, key="
     return parts
 
 
-def _team_parts(user: User, members: list[Membership], period: "Period", today: date) -> Parts:
-    """Per team: the sum of its members' parts, each family counted once."""
+def _team_parts(
+    user: User, members: list[Membership], period: "Period", today: date, per_visitor=None
+) -> Parts:
+    """Per team: the sum of its members' parts (`per_visitor`, read here unless the
+    caller has them already), each family counted once."""
     team_of = {m.user_id: m.team_id for m in members}
     visitors = list(team_of)
-    per_visitor = _visitor_parts(user, visitors, period, today)
+    if per_visitor is None:
+        per_visitor = _visitor_parts(user, visitors, period, today)
     parts = Parts()
     for visitor, totals in per_visitor.totals.items():
         team = team_of[visitor]
@@ -534,17 +538,16 @@ def fidelity_report(
         # The teams are visible to the user, so are their home visitors
         # (`visitors_visible_to` is the same set).
         members = _team_members(u.id for u in units)
-        by_team = _team_parts(user, members, period, today).summaries(
+        ids = [m.user_id for m in members]
+        per_visitor = _visitor_parts(user, ids, period, today)  # read once for both
+        by_team = _team_parts(user, members, period, today, per_visitor).summaries(
             [u.id for u in units], period, today, days_off
         )
         if unit is None:
             rows = [FidelityRow(u, by_team[u.id]) for u in units]
             total, trend = None, []
         else:
-            ids = [m.user_id for m in members]
-            by_visitor = _visitor_parts(user, ids, period, today).summaries(
-                ids, period, today, days_off
-            )
+            by_visitor = per_visitor.summaries(ids, period, today, days_off)
             rows = [
                 FidelityRow(
                     FidelityUnit("visitor", m.user_id, m.user.display_name(), unit.agency_id),

@@ -2,7 +2,6 @@
 
 import base64
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
@@ -21,6 +20,7 @@ from imhhv.accounts.policies import (
     mfa_satisfied,
     policy,
 )
+from imhhv.accounts.qr import qr_data_uri
 
 GENERIC_LOGIN_ERROR = "That username and password do not match an active account."
 LOCKED_OUT_MESSAGE = (
@@ -136,17 +136,13 @@ def mfa_enroll(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code", "That code did not match. Scan the code again and enter the current 6 digits."
         )
-    qr = segno.make(device.config_url, error="m")
-    qr_svg = base64.b64encode(
-        qr.svg_inline(scale=4, dark="#1b1b1b", light="#ffffff").encode()
-    ).decode()
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "accounts/mfa_enroll.html",
         {
             "form": form,
-            "qr_data_uri": f"data:image/svg+xml;base64,{qr_svg}",
+            "qr_data_uri": qr_data_uri(device.config_url),
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
             "required": user.mfa_required,
         },

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from imhhv.core.ages import check_child_dates
 from imhhv.core.dates import not_in_future
+from imhhv.core.roles import Role
 from imhhv.families.access import MAX_ID
 from imhhv.families.models import (
     LANGUAGES,
@@ -186,11 +187,17 @@ class EnrollmentForm(forms.Form):
     gestational_weeks = forms.IntegerField(
         label="Weeks of pregnancy at enrollment", required=False, min_value=4, max_value=42
     )
+    # Nothing is ticked to start with: a consent is the family's decision, recorded by the
+    # person who asked, so the form never suggests one (issue 9: "Consent to services" was
+    # pre-ticked).
     consents = forms.MultipleChoiceField(
         label="Consents given today",
         choices=Consent.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
-        initial=[Consent.Kind.SERVICES],
+        error_messages={
+            "required": "Tick the consents the family gave today: services need the "
+            "family's consent to services."
+        },
     )
     home_visitor = forms.TypedChoiceField(
         label="Home visitor", required=False, coerce=int, empty_value=None
@@ -312,7 +319,24 @@ class VersionForm(forms.Form):
 
 
 class AssignForm(VersionForm):
-    home_visitor = forms.TypedChoiceField(label="Home visitor", coerce=int)
+    """Assign or transfer a family.
+
+    `visitors` are the agency's assignable memberships and `loads` their (active families,
+    cap) by user id. The list offers every home visitor, but a supervisor only while they
+    carry families: most supervisors carry none, and listing them all made the list long
+    and invited mistakes (the service still accepts a supervisor, e.g. through the API).
+    The current home visitor is chosen to start with, so the page shows who has the family;
+    a family with nobody starts on a blank choice rather than on whoever sorts first.
+    """
+
+    home_visitor = forms.TypedChoiceField(
+        label="Home visitor",
+        coerce=int,
+        error_messages={
+            "required": "Choose a home visitor.",
+            "invalid_choice": "Choose one of the home visitors listed.",
+        },
+    )
     start_date = date_field("From", initial=timezone.localdate)
     reason = forms.CharField(
         label="Reason",
@@ -324,12 +348,24 @@ class AssignForm(VersionForm):
         label="Assign even though it goes over the cap", required=False
     )
 
-    def __init__(self, *args, visitors=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["home_visitor"].choices = [
-            (m.user_id, f"{m.user.display_name()} ({m.team.name if m.team else ''}, {m.fte} FTE)")
+    def __init__(self, *args, visitors=(), loads=None, current_visitor_id=None, **kwargs):
+        loads = loads or {}
+        listed = [
+            m
             for m in visitors
+            if m.role != Role.SUPERVISOR or loads.get(m.user_id, (0, 0))[0] > 0
         ]
+        current_listed = current_visitor_id in {m.user_id for m in listed}
+        if current_listed:
+            kwargs["initial"] = {"home_visitor": current_visitor_id, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        blank = [] if current_listed else [("", "Choose a home visitor")]
+        self.fields["home_visitor"].choices = blank + [
+            (m.user_id, f"{m.user.display_name()} ({m.team.name if m.team else ''}, {m.fte} FTE)")
+            for m in listed
+        ]
+        self.listed = listed
+        self.visitor_rows = [(m, *loads.get(m.user_id, (0, 0))) for m in listed]
 
 
 class DischargeForm(VersionForm):

@@ -182,13 +182,21 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
     visitors = services.assignable_visitors(family.agency)
+    loads = {
+        m.user_id: services.visitor_load(home_visitor=m.user, agency=family.agency)
+        for m in visitors
+    }
     form = forms.AssignForm(
-        request.POST or None, visitors=visitors, initial={"version": family.version}
+        request.POST or None,
+        visitors=visitors,
+        loads=loads,
+        current_visitor_id=family.home_visitor_id,
+        initial={"version": family.version},
     )
     refused = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        visitor = next(m.user for m in visitors if m.user_id == data["home_visitor"])
+        visitor = next(m.user for m in form.listed if m.user_id == data["home_visitor"])
         saved, refused = attempt_audited(
             form,
             services.assign_home_visitor,
@@ -207,15 +215,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{family.display_name} is now with {visitor.display_name()}."
             )
             return redirect("families:detail", pk=family.pk)
-    loads = {
-        m.user_id: services.visitor_load(home_visitor=m.user, agency=family.agency)
-        for m in visitors
-    }
     context = {
         "family": family,
         "form": form,
         "history": family.assignments.select_related("home_visitor", "assigned_by"),
-        "visitor_rows": [(m, *loads[m.user_id]) for m in visitors],
+        "visitor_rows": form.visitor_rows,
     }
     if refused:
         return render(request, "families/assign.html", context, status=409)

@@ -13,6 +13,7 @@ Environment variables:
   DATABASE_REPLICA_URL  streaming replica for reads inside config.db.report_reads().
   REPLICA_MAX_LAG_SECONDS, REPLICA_CHECK_SECONDS, REPLICA_RETRY_SECONDS,
   REPLICA_CONNECT_TIMEOUT   replica fallback (30, 5, 10, 1); see config/db.py.
+  DRAFT_RETENTION_DAYS  days an untouched draft of a form is kept (14); see imhhv/drafts.
 """
 
 import os
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
     "imhhv.reference",  # reference data every app reads: policy, risk factors, holidays
     "imhhv.agencies",
     "imhhv.accounts",
+    "imhhv.drafts",  # server-side drafts of long forms (see imhhv/drafts)
     "imhhv.families",
     "imhhv.visits",
     "imhhv.api",
@@ -118,6 +120,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "imhhv.accounts.middleware.SessionTimeoutMiddleware",
+    "imhhv.drafts.middleware.DraftMiddleware",  # keeps a POST that came after the timeout
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "imhhv.accounts.middleware.AccessPolicyMiddleware",
@@ -202,6 +205,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 API_TOKEN_LIFETIME = timedelta(hours=8)
+# Drafts of long forms (imhhv/drafts) are PHI: deleted when the record is saved, and by the
+# daily `drafts.purge` job once untouched for this many days (two working weeks: a note
+# begun before a holiday week survives it; older typing is more risk than help).
+DRAFT_RETENTION_DAYS = int(os.environ.get("DRAFT_RETENTION_DAYS", "14"))
 
 # Lockout (django-axes): 5 failures per username + IP, 15 minutes.
 AXES_FAILURE_LIMIT = 5

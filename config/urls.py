@@ -8,6 +8,7 @@ urlpatterns = [
     path("families/", include("imhhv.families.urls")),
     path("visits/", include("imhhv.visits.urls")),
     path("audit/", include("imhhv.audit.urls")),
+    path("drafts/", include("imhhv.drafts.urls")),
     path("api/v1/", include("imhhv.api.urls")),
 ]
 

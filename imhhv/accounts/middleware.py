@@ -58,6 +58,9 @@ class SessionTimeoutMiddleware:
             if reason:
                 record(action="session.timeout", user=user, details={"reason": reason})
                 logout(request)
+                # Who was signed out, for the drafts middleware right after this one: a
+                # POST that came too late is kept as that user's draft (imhhv/drafts).
+                request.timed_out_user = user
                 if not request.path.startswith("/api/"):
                     messages.info(
                         request,

@@ -180,3 +180,18 @@ def account(request: HttpRequest) -> HttpResponse:
             "membership": user.membership,
         },
     )
+
+
+@require_POST
+@policy(SIGNED_IN_UNVERIFIED)
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """The "Stay signed in" button (static/js/session.js): the request is the activity.
+
+    `SessionTimeoutMiddleware` has already moved the idle clock on; this only answers. Not
+    audited: it reads no one's data (the sign-in and the timeout are audited). Without
+    JavaScript the dialog's form posts here and comes back to the page.
+    """
+    idle = int(settings.SESSION_IDLE_TIMEOUT.total_seconds())
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"idle_seconds": idle})
+    return redirect(_next_url(request))

@@ -18,3 +18,8 @@ class VisitsConfig(AppConfig):
         from imhhv.visits.facts import refresh_family
 
         on_family_changed("week_facts", refresh_family)
+
+        # The visit note keeps a server-side draft (imhhv/drafts sits below: a registry).
+        from imhhv.visits.drafting import register_forms
+
+        register_forms()

@@ -1,14 +1,41 @@
-"""Navigation by capability and the demo-mode banner, for every page."""
+"""Navigation by capability and the demo-mode banner, for every page.
+
+Each menu item names what it needs: a capability, a test of the user (`has_a_role`,
+`uses_the_api`), or nothing (every signed-in person). A menu item never leads to a
+refusal: a test opens every item for every role, and for an account with no role, and
+expects 200 (issue 9).
+
+Who sees the API link: the roles that connect other systems to the platform and pull
+figures out of it, that is whoever reads agency or statewide reports (agency
+administrators, state administrators, evaluators). Home visitors and supervisors work in
+the pages; the API stays open to them (the docs URL answers every signed-in person), it is
+only not in their menu, where it was noise.
+"""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import reverse
 
-NAV = [
+
+def has_a_role(user) -> bool:
+    """Any active role: the fidelity page sends each role to its own level and refuses an
+    account with none."""
+    return user.role is not None
+
+
+def uses_the_api(user) -> bool:
+    return user.can("view_agency_reports") or user.can("view_state_reports")
+
+
+Need = str | Callable | None
+
+NAV: list[tuple[str, str, Need]] = [
     ("Home", "reports:home", None),
     ("My week", "visits:week", "document_visits"),
     ("Team week", "visits:team_week", "supervise"),
     ("Families", "families:list", "view_families"),
-    ("Fidelity", "visits:fidelity", None),
+    ("Fidelity", "visits:fidelity", has_a_role),
     ("Referrals", "families:referrals", "manage_intake"),
     ("Waitlist", "families:waitlist", "manage_intake"),
     ("Capacity", "families:capacity", "assign_caseload"),
@@ -16,9 +43,17 @@ NAV = [
     ("Settings", "agencies:settings", "manage_policy"),
     ("Fidelity tool", "visits:catalogue", "manage_policy"),
     ("Audit trail", "audit:log", "view_audit"),
-    ("API", "api:docs", None),
+    ("API", "api:docs", uses_the_api),
     ("Account", "accounts:account", None),
 ]
+
+
+def shown(user, need: Need) -> bool:
+    if need is None:
+        return True
+    if callable(need):
+        return need(user)
+    return user.can(need)
 
 
 def navigation(request):
@@ -26,8 +61,8 @@ def navigation(request):
     items = []
     if user is not None and user.is_authenticated:
         path = request.path
-        for label, name, cap in NAV:
-            if cap is None or user.can(cap):
+        for label, name, need in NAV:
+            if shown(user, need):
                 items.append({"label": label, "url": reverse(name), "current": False})
         # The current item is the one with the longest URL that the path starts with.
         matches = [

@@ -7,6 +7,12 @@ another agency, drops out of the lists), and each call writes its one read event
 
 The smaller helpers below (`plan_on`, `recent_visits`, `documented_late`) work on a family
 or visit the caller already holds from an access function.
+
+Planned visits: both weeks list the visits each family's visit plan promises in the week
+and no recorded visit covers yet (`planned_visits`, the rules in `imhhv.core.visit_plan`),
+so a weekly Tuesday family shows up on Tuesday whether or not anyone typed it in.
+`build_my_week` and `build_team_week` are the unaudited building blocks of `my_week`,
+`team_week` and the home pages (`imhhv.reports.home`): each caller writes its one event.
 """
 
 from collections.abc import Callable
@@ -15,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
@@ -23,11 +29,15 @@ from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.core.calendar import week_start
 from imhhv.core.fidelity import Disengagement
-from imhhv.families.models import Family
+from imhhv.core.visit_plan import PlanRow, Slot, open_slots, week_slots
+from imhhv.families.access import families_visible_to
+from imhhv.families.models import Enrollment, Family
 from imhhv.reference.holidays import holidays_between as holidays
 from imhhv.visits.access import (
+    fidelity_facts,
     my_caseload,
     my_visits,
+    visit_day,
     visitors_visible_to,
     visits_visible_to,
 )
@@ -74,6 +84,122 @@ def week_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit the family's plan promises and nothing recorded covers yet."""
+
+    family: Family
+    day: date | None  # None: due this week, no day agreed in the plan
+    at: time | None
+
+    @property
+    def document_query(self) -> str:
+        """`on=YYYY-MM-DD&at=HH:MM` for the visit form's prefill (dates only, no names)."""
+        parts = []
+        if self.day is not None:
+            parts.append(f"on={self.day.isoformat()}")
+        if self.at is not None:
+            parts.append(f"at={self.at:%H:%M}")
+        return "&".join(parts)
+
+
+# Outcomes that deal with a planned slot; a rescheduled visit moved elsewhere.
+COVERING = tuple(o for o in Visit.Outcome.values if o != Visit.Outcome.RESCHEDULED)
+
+
+def week_visits(visits: QuerySet[Visit], day: date) -> QuerySet[Visit]:
+    """Of `visits` (already scoped), those held in the week of `day` (started in it, or
+    scheduled in it when not started)."""
+    start, end = week_bounds(day)
+    return visits.filter(
+        Q(started_at__gte=start, started_at__lt=end)
+        | Q(started_at__isnull=True, scheduled_at__gte=start, scheduled_at__lt=end)
+    )
+
+
+def planned_visits(
+    families: QuerySet[Family], day: date, recorded: list[Visit]
+) -> tuple[list[PlannedVisit], list[tuple[Family, int]]]:
+    """The open planned visits of `families` (scoped by the caller) in the week of `day`,
+    and each family with the number of visits planned for it that week (open or covered).
+
+    `recorded` are visits of the week already read by the caller (`week_visits`); each
+    one not rescheduled covers a slot of its family (`imhhv.core.visit_plan.open_slots`).
+    Three queries whatever the number of families: the families, their plan rows, their
+    enrollment spans (the families a subquery of both).
+    """
+    rows = list(families.order_by("display_name", "pk"))
+    ids = families.order_by().values("pk")
+    plans: dict[int, list[PlanRow]] = {}
+    for pk, family_id, effective, frequency, until, weekday, at in VisitPlan.objects.filter(
+        family_id__in=ids
+    ).values_list(
+        "pk",
+        "family_id",
+        "effective_from",
+        "frequency",
+        "paused_until",
+        "preferred_day",
+        "preferred_time",
+    ):
+        plans.setdefault(family_id, []).append(
+            PlanRow(effective, frequency, until, weekday, at, order=pk)
+        )
+    spans: dict[int, list[tuple[date, date | None]]] = {}
+    for family_id, enrolled, discharged in (
+        Enrollment.objects.filter(family_id__in=ids)
+        .order_by()
+        .values_list("family_id", "enrolled_on", "discharged_on")
+    ):
+        spans.setdefault(family_id, []).append((enrolled, discharged))
+    covering: dict[int, list[date]] = {}
+    for visit in recorded:
+        if visit.outcome in COVERING:
+            covering.setdefault(visit.family_id, []).append(visit_day(visit))
+    monday = week_start(day)
+    planned: list[PlannedVisit] = []
+    counts: list[tuple[Family, int]] = []
+    for family in rows:
+        slots = week_slots(plans.get(family.pk, []), spans.get(family.pk, []), monday)
+        counts.append((family, len(slots)))
+        days = [d for d in covering.get(family.pk, []) if week_start(d) == monday]
+        planned.extend(PlannedVisit(family, s.day, s.at) for s in open_slots(slots, days))
+    planned.sort(key=lambda p: (*Slot(p.day, p.at).sort_key(), p.family.display_name))
+    return planned, counts
+
+
+def not_seen_families(
+    families: QuerySet[Family], now: datetime
+) -> list[tuple[Family, date | None]]:
+    """Active families of `families` (scoped by the caller) without a completed home visit
+    for NOT_SEEN_DAYS days, with the day of their last one (None: never seen).
+
+    A family whose current episode began less than NOT_SEEN_DAYS days ago is not listed:
+    nobody can have failed to see it for two weeks yet. Once that time has passed, a family
+    never seen is listed (last None). One query.
+    """
+    cutoff = now - timedelta(days=NOT_SEEN_DAYS)
+    episode_start = Subquery(
+        Enrollment.objects.filter(family=OuterRef("pk"), discharged_on__isnull=True)
+        .order_by("-enrolled_on")
+        .values("enrolled_on")[:1]
+    )
+    rows = (
+        families.active()
+        .annotate(
+            episode_start=episode_start,
+            last=Max(
+                "visits__started_at", filter=Q(visits__outcome="completed", visits__place="home")
+            ),
+        )
+        .filter(episode_start__lte=timezone.localtime(cutoff).date())
+        .filter(Q(last__isnull=True) | Q(last__lt=cutoff))
+        .select_related("home_visitor")
+        .order_by("last", "display_name", "pk")
+    )
+    return [(f, timezone.localtime(f.last).date() if f.last else None) for f in rows]
+
+
 @dataclass
 class MyWeek:
     monday: date
@@ -82,21 +208,39 @@ class MyWeek:
     to_sign: list[Visit]
     not_seen: list[tuple[Family, date | None]]
     alerts: list[tuple[Family, Disengagement]] = field(default_factory=list)
+    planned: list[PlannedVisit] = field(default_factory=list)  # open planned visits
+
+    def family_ids(self) -> list[int]:
+        """Every family the week names (for the read event)."""
+        return sorted(
+            {v.family_id for v in self.scheduled + self.to_document + self.to_sign}
+            | {f.pk for f, _ in self.not_seen}
+            | {f.pk for f, _ in self.alerts}
+            | {p.family.pk for p in self.planned}
+        )
+
+    def visit_ids(self) -> list[int]:
+        return sorted({v.pk for v in self.scheduled + self.to_document + self.to_sign})
 
 
-def my_week(user: User, day: date) -> MyWeek:
-    """The home visitor's week: visits in it, notes to write or sign, families not seen,
-    and disengagement alerts. Only visits and families still in `user`'s scope."""
-    from imhhv.visits.fidelity import disengaged_families
-
-    if not user.can("document_visits"):
+def _require(user: User, capability: str, view: str) -> None:
+    if not user.can(capability):
         record(
             action="visit.list",
             outcome=Outcome.DENIED,
             object_type="visit",
-            details={"view": "my week", "reason": "missing capability document_visits"},
+            details={"view": view, "reason": f"missing capability {capability}"},
         )
         raise PermissionDenied
+
+
+def build_my_week(user: User, day: date) -> MyWeek:
+    """The home visitor's week, unaudited (the caller writes its one event): visits in it,
+    the planned visits still open, notes to write or sign, families not seen, and
+    disengagement alerts. Only visits and families still in `user`'s scope. A bounded
+    number of queries whatever the caseload."""
+    from imhhv.visits.fidelity import disengaged_families
+
     start, end = week_bounds(day)
     now = timezone.now()
     mine = my_visits(user).select_related("family")
@@ -111,29 +255,32 @@ def my_week(user: User, day: date) -> MyWeek:
         .filter(signed_at__isnull=True)
         .order_by("scheduled_at")
     )
-    cutoff = now - timedelta(days=NOT_SEEN_DAYS)
-    last_seen = (
-        my_caseload(user)
-        .active()
-        .annotate(
-            last=Max(
-                "visits__started_at", filter=Q(visits__outcome="completed", visits__place="home")
-            )
+    caseload = my_caseload(user).active()
+    # Coverage counts any visit of the caseload's families in the week, also one another
+    # home visitor made (a family just transferred, a colleague covering).
+    recorded = list(
+        week_visits(visits_visible_to(user), day).filter(
+            family_id__in=caseload.order_by().values("pk")
         )
-        .filter(Q(last__isnull=True) | Q(last__lt=cutoff))
-        .order_by("last", "display_name")
     )
-    not_seen = [(f, timezone.localtime(f.last).date() if f.last else None) for f in last_seen]
+    planned, _ = planned_visits(caseload, day, recorded)
+    not_seen = not_seen_families(my_caseload(user), now)
     alerts = disengaged_families(user, today=timezone.localdate())
-    summary = MyWeek(week_start(day), scheduled, to_document, to_sign, not_seen, alerts)
+    return MyWeek(week_start(day), scheduled, to_document, to_sign, not_seen, alerts, planned)
+
+
+def my_week(user: User, day: date) -> MyWeek:
+    """The home visitor's week (`build_my_week`) for My week and its API: one read event."""
+    _require(user, "document_visits", "my week")
+    summary = build_my_week(user, day)
     record(
         action="visit.list",
         object_type="visit",
         details={
             "view": "my week",
             "week": summary.monday.isoformat(),
-            "ids": sorted({v.pk for v in scheduled + to_document + to_sign}),
-            "family_ids": sorted({f.pk for f, _ in not_seen} | {f.pk for f, _ in alerts}),
+            "ids": summary.visit_ids(),
+            "family_ids": summary.family_ids(),
         },
     )
     return summary
@@ -198,22 +345,50 @@ def documented_late(visit: Visit, today: date) -> bool:
 class TeamWeek:
     monday: date
     rows: list[tuple[User, list[Visit], int]]  # (home visitor, visits this week, notes to sign)
+    # Per home visitor (user id): the visits their families' plans promise this week, how
+    # many of those no recorded visit covers yet (listed in `planned`), and the completed
+    # visits they made this week.
+    planned_counts: dict[int, int] = field(default_factory=dict)
+    planned: dict[int, list[PlannedVisit]] = field(default_factory=dict)
+    done: dict[int, int] = field(default_factory=dict)
+
+    def visit_ids(self) -> list[int]:
+        return [v.pk for _, week_visits, _ in self.rows for v in week_visits]
+
+    def family_ids(self) -> list[int]:
+        return sorted(
+            {v.family_id for _, week_visits, _ in self.rows for v in week_visits}
+            | {p.family.pk for open_visits in self.planned.values() for p in open_visits}
+        )
+
+    def lines(self) -> list[tuple[User, list[Visit], int, int, int, list[PlannedVisit]]]:
+        """(visitor, visits, notes to sign, planned, done, open planned) per row, for pages."""
+        return [
+            (
+                person,
+                visits,
+                unsigned,
+                self.planned_counts.get(person.pk, 0),
+                self.done.get(person.pk, 0),
+                self.planned.get(person.pk, []),
+            )
+            for person, visits, unsigned in self.rows
+        ]
 
 
-def team_week(user: User, day: date) -> TeamWeek:
-    """Each home visitor the supervisor sees: their visits this week and unsigned notes.
+def team_families(user: User, visitor_ids: list[int]) -> QuerySet[Family]:
+    """The active families `user` may see that these home visitors carry today."""
+    return families_visible_to(user).active().filter(home_visitor_id__in=visitor_ids)
+
+
+def build_team_week(user: User, day: date) -> TeamWeek:
+    """Each home visitor the supervisor sees: their visits this week, the planned visits
+    of their families still open, and unsigned notes. Unaudited (the caller writes its
+    event). A bounded number of queries whatever the team's size.
 
     Visits come from `visits_visible_to(user)`: a home visitor who joined the team from
     another agency brings none of that agency's families along.
     """
-    if not user.can("supervise"):
-        record(
-            action="visit.list",
-            outcome=Outcome.DENIED,
-            object_type="visit",
-            details={"view": "team week", "reason": "missing capability supervise"},
-        )
-        raise PermissionDenied
     start, end = week_bounds(day)
     memberships: list[Membership] = list(
         visitors_visible_to(user).order_by("user__last_name", "user_id")
@@ -235,17 +410,76 @@ def team_week(user: User, day: date) -> TeamWeek:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    summary = TeamWeek(
+    families = team_families(user, ids)
+    # The team's own visits of the week cover its families' planned visits.
+    recorded = [v for week in by_visitor.values() for v in week]
+    open_visits, counts = planned_visits(families, day, recorded)
+    planned: dict[int, list[PlannedVisit]] = {}
+    for visit in open_visits:
+        planned.setdefault(visit.family.home_visitor_id, []).append(visit)
+    planned_counts: dict[int, int] = {}
+    for family, n in counts:
+        planned_counts[family.home_visitor_id] = planned_counts.get(family.home_visitor_id, 0) + n
+    done: dict[int, int] = {}
+    for visit in recorded:
+        if visit.outcome == Visit.Outcome.COMPLETED and visit.visitor_id in by_visitor:
+            done[visit.visitor_id] = done.get(visit.visitor_id, 0) + 1
+    return TeamWeek(
         week_start(day),
         [(m.user, by_visitor[m.user_id], unsigned.get(m.user_id, 0)) for m in memberships],
+        planned_counts,
+        planned,
+        done,
     )
+
+
+def team_week(user: User, day: date) -> TeamWeek:
+    """The Team week page and its API (`build_team_week`): one read event."""
+    _require(user, "supervise", "team week")
+    summary = build_team_week(user, day)
     record(
         action="visit.list",
         object_type="visit",
         details={
             "view": "team week",
             "week": summary.monday.isoformat(),
-            "ids": [v.pk for _, week_visits, _ in summary.rows for v in week_visits],
+            "ids": summary.visit_ids(),
+            "family_ids": summary.family_ids(),
         },
     )
     return summary
+
+
+def team_alerts(user: User, families: QuerySet[Family]) -> list[tuple[Family, Disengagement]]:
+    """Disengagement alerts of `families` (scoped by the caller, e.g. `team_families`):
+    no completed home visit for 3 weeks or more, longest first, each with its family (named,
+    never "family 23"). From this week's facts rows: two queries."""
+    from imhhv.visits.fidelity import _alerts
+    from imhhv.visits.models import FamilyWeekFacts
+
+    rows = fidelity_facts(user, FamilyWeekFacts).filter(
+        family_id__in=families.order_by().values("pk")
+    )
+    found = [
+        a
+        for alerts in _alerts(rows, "agency_id", timezone.localdate(), visitor_chain=False).values()
+        for a in alerts
+    ]
+    found.sort(key=lambda a: (-a.weeks_without_visit, a.family_id))
+    named = families.select_related("home_visitor").in_bulk([a.family_id for a in found])
+    return [(named[a.family_id], a) for a in found if a.family_id in named]
+
+
+NOTES_SHOWN = 20
+
+
+def notes_waiting(user: User, visitor_ids: list[int], *, limit: int = NOTES_SHOWN) -> list[Visit]:
+    """Documented visits of these home visitors (in `user`'s scope) whose note is not signed
+    yet, oldest first, at most `limit` (the counts per visitor are in `build_team_week`)."""
+    return list(
+        visits_visible_to(user)
+        .filter(visitor_id__in=visitor_ids, signed_at__isnull=True)
+        .exclude(outcome=Visit.Outcome.SCHEDULED)
+        .select_related("family", "visitor")
+        .order_by("scheduled_at", "pk")[:limit]
+    )

@@ -18,7 +18,7 @@ TODAY = timezone.localdate()
 # Measured on the cast with one visit per family, before and after the rework.
 PAGES = [
     ("hv_a", "visits:week", None, 25),
-    ("sup_a", "visits:team_week", None, 16),
+    ("sup_a", "visits:team_week", None, 19),  # +3: planned visits (families, plans, episodes)
     ("hv_a", "visits:fidelity_visitor", "hv_a", 25),
     ("sup_a", "visits:fidelity_team", "team_a", 26),
     ("admin_a", "visits:fidelity_agency", None, 25),

@@ -103,6 +103,9 @@ class Referral(models.Model):
     family = models.ForeignKey(
         "Family", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )
+    # The caregivers' and children's names folded for search (imhhv.core.search), kept by
+    # the intake services: " ana jose garcia ".
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -187,6 +190,10 @@ class Family(models.Model):
         related_name="caseload",
     )
     display_name = models.CharField(max_length=200)
+    # The display name and every caregiver's and child's name folded for search
+    # (imhhv.core.search), kept by the family services (`services.search`). One column:
+    # a search is one LIKE per term on the rows already scoped, no join.
+    search_text = models.TextField(blank=True, default="", editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

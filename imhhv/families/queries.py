@@ -8,24 +8,26 @@ read audit event (exactly one per call; a refusal is audited by access instead).
 them; their callers pass agency ids already scoped by access.py.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
-from datetime import date
+from datetime import date, datetime, time
 from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
-from imhhv.agencies.models import Agency
+from imhhv.agencies.models import Agency, Team
 from imhhv.audit.services import record
 from imhhv.core.ages import age_in_months, check_child_dates
 from imhhv.core.caseload import caseload_capacity
 from imhhv.core.roles import Role
+from imhhv.core.search import medicaid_id_candidates, query_terms
 from imhhv.core.waitlist import WaitlistEntry, days_waiting, rank
 from imhhv.families.access import (
     families_visible_to,
@@ -40,6 +42,13 @@ from imhhv.families.chart import (
     child_view,
     is_expecting,
     youngest_age_months,
+)
+from imhhv.families.filters import (
+    FAMILY_STATUSES,
+    FamilyFilters,
+    ReferralFilters,
+    WaitlistFilters,
+    last_visit_expression,
 )
 from imhhv.families.models import (
     Assignment,
@@ -114,22 +123,28 @@ def _rescreen_reason(
 
 
 def ranked_waitlist(
-    *, agency_ids: list[int], today: date, limit: int | None = None
+    *,
+    agency_ids: list[int],
+    today: date,
+    limit: int | None = None,
+    keep: Callable[[WaitlistEntry], bool] | None = None,
 ) -> tuple[list[WaitlistRow], tuple[str, ...]]:
     """The waiting referrals of these agencies in the order of the policy in effect.
 
-    Ranks on plain values (one query), then loads the referrals shown (`limit` first
-    places, or all) with their caregivers for display.
+    Ranks on plain values (one query), keeps the entries `keep` accepts (each with its
+    place in the whole line), then loads the referrals shown (`limit` first, or all)
+    with their caregivers for display.
     """
     policy = policy_on(today)
     priority = waitlist_priority(policy)
     ordered = rank(waiting_entries(agency_ids), today=today, priority=priority)
-    shown = ordered[:limit] if limit is not None else ordered
+    placed = [(n, e) for n, e in enumerate(ordered, start=1) if keep is None or keep(e)]
+    shown = placed[:limit] if limit is not None else placed
     referrals = Referral.objects.prefetch_related("caregivers").in_bulk(
-        [e.referral_id for e in shown]
+        [e.referral_id for _, e in shown]
     )
     rows = []
-    for position, entry in enumerate(shown, start=1):
+    for position, entry in shown:
         referral = referrals[entry.referral_id]
         rows.append(
             WaitlistRow(
@@ -179,7 +194,6 @@ def agency_capacity(agency: Agency, *, today: date | None = None) -> list[Visito
 
 # --- use cases: one call each, audited ----------------------------------------------------
 
-FAMILY_STATUSES = ("active", "discharged")
 PAGE_SIZE = 50
 
 
@@ -187,6 +201,8 @@ class FamilyRow(NamedTuple):
     family: Family
     youngest_age_months: int | None
     expecting: bool
+    # The family carries `last_home_visit` (aware datetime of the latest completed home
+    # visit, or None) and `latest_enrolled_on` (the latest episode's start), annotated.
 
 
 @dataclass
@@ -194,6 +210,8 @@ class FamilyList:
     page: Page
     rows: list[FamilyRow]
     status: str
+    filters: FamilyFilters = field(default_factory=FamilyFilters)
+    searched: bool = False  # a search was asked for: "no match" rather than "no families"
 
 
 def _page(items, number, *, per_page: int, strict: bool) -> Page:
@@ -208,21 +226,134 @@ def _page(items, number, *, per_page: int, strict: bool) -> Page:
         raise Http404("No such page.") from error
 
 
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, timezone.get_current_timezone())
+
+
+def family_search(user: User, q: str) -> Q | None:
+    """The condition a family must meet to match the search `q`, or None when `q` holds
+    nothing to search for (only punctuation): then nothing matches.
+
+    Every term of the query (imhhv.core.search.query_terms) must be part of the family's
+    folded names (`Family.search_text`): one LIKE per term on rows already scoped by the
+    caller. Intake staff (capability `manage_intake`: the role that takes Medicaid ids on
+    the phone) also find a family by a caregiver's Medicaid id, matched exactly on its
+    index; nobody else can probe Medicaid ids.
+    """
+    condition = None
+    terms = query_terms(q)
+    for term in terms:
+        matched = Q(search_text__contains=term)
+        condition = matched if condition is None else condition & matched
+    ids = medicaid_id_candidates(q) if user.can("manage_intake") else []
+    if ids:
+        by_id = Q(Exists(Caregiver.objects.filter(family_id=OuterRef("pk"), medicaid_id__in=ids)))
+        condition = by_id if condition is None else condition | by_id
+    return condition
+
+
+def family_filter_choices(user: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The home visitors and teams `user` may filter the family list by: those of the
+    families in their scope (two queries), so an outsider's id is never offered."""
+    visitor_ids = families_visible_to(user).filter(home_visitor__isnull=False)
+    visitors = User.objects.filter(pk__in=visitor_ids.values("home_visitor_id")).order_by(
+        "last_name", "first_name", "pk"
+    )
+    visitor_rows = [(v.pk, v.display_name()) for v in visitors]
+    if not user.is_authenticated or user.membership is None:
+        return visitor_rows, []
+    teams = Team.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(
+            agency_id=user.membership.agency_id,
+            user_id__in=visitor_ids.values("home_visitor_id"),
+        )
+        .values("team_id")
+    ).order_by("name")
+    return visitor_rows, [(t.pk, t.name) for t in teams]
+
+
+FAMILY_ORDER = {
+    "name": ("display_name", "pk"),
+    "last_visit": (F("last_home_visit").asc(nulls_first=True), "display_name", "pk"),
+    "-last_visit": (F("last_home_visit").desc(nulls_last=True), "display_name", "pk"),
+    "enrolled": (F("latest_enrolled_on").asc(nulls_first=True), "pk"),
+    "-enrolled": (F("latest_enrolled_on").desc(nulls_last=True), "-pk"),
+}
+
+
+def search_families(user: User, filters: FamilyFilters) -> QuerySet[Family]:
+    """The families in `user`'s scope that match `filters` (search text included), in the
+    order asked for: one query, each row annotated with `last_home_visit` and
+    `latest_enrolled_on`. Not audited: `family_list` (page and API) is the use case."""
+    if filters.status not in FAMILY_STATUSES:
+        raise ValidationError({"status": [f"Choose one of: {', '.join(FAMILY_STATUSES)}."]})
+    if filters.sort not in FAMILY_ORDER:
+        raise ValidationError({"sort": [f"Choose one of: {', '.join(FAMILY_ORDER)}."]})
+    families = families_visible_to(user)
+    if filters.status == "active":
+        families = families.active()
+    elif filters.status == "discharged":
+        families = families.discharged()
+    if filters.q:
+        condition = family_search(user, filters.q)
+        families = families.filter(condition) if condition is not None else families.none()
+    if filters.home_visitor is not None:
+        families = families.filter(home_visitor_id=filters.home_visitor)
+    if filters.team is not None:
+        on_team = Membership.objects.active().filter(team_id=filters.team).values("user_id")
+        families = families.filter(home_visitor_id__in=on_team)
+    latest_episode = (
+        Enrollment.objects.filter(family_id=OuterRef("pk"))
+        .order_by("-enrolled_on", "-pk")
+        .values("enrolled_on")[:1]
+    )
+    families = families.annotate(
+        last_home_visit=last_visit_expression(), latest_enrolled_on=Subquery(latest_episode)
+    )
+    if filters.enrolled_from:
+        families = families.filter(latest_enrolled_on__gte=filters.enrolled_from)
+    if filters.enrolled_to:
+        families = families.filter(latest_enrolled_on__lte=filters.enrolled_to)
+    if filters.seen_since:
+        families = families.filter(last_home_visit__gte=_local_midnight(filters.seen_since))
+    if filters.not_seen_since:
+        since = _local_midnight(filters.not_seen_since)
+        families = families.filter(Q(last_home_visit__isnull=True) | Q(last_home_visit__lt=since))
+    return families.order_by(*FAMILY_ORDER[filters.sort])
+
+
 def family_list(
     user: User,
     *,
-    status: str = "active",
+    filters: FamilyFilters | None = None,
+    status: str | None = None,
+    q: str | None = None,
     page: int | str | None = None,
     per_page: int = PAGE_SIZE,
     strict: bool = False,
     via: str = "page",
 ) -> FamilyList:
-    """The families in `user`'s scope, active (default) or discharged, one page of them."""
-    if status not in FAMILY_STATUSES:
-        raise ValidationError({"status": [f"Choose one of: {', '.join(FAMILY_STATUSES)}."]})
-    families = families_visible_to(user).select_related("agency", "home_visitor")
-    families = families.discharged() if status == "discharged" else families.active()
-    families = families.prefetch_related("children")
+    """The families in `user`'s scope matching `filters`, one page of them; a search too.
+
+    `filters` come from `FamilyFilterForm` (page and API alike); `status` and `q` override
+    its values (a caller without a form). Queries: the count, the page of families with
+    their home visitor and agency, their children, and the audit event, whatever the size
+    of the caseload or of the agency.
+
+    One `family.list` event per call, with the ids and count of the families shown and
+    the filters, but never the search text: a name typed is PHI about the person looked
+    for, and a hash of a name would not hide it (names are few enough to try them all).
+    """
+    filters = filters or FamilyFilters()
+    overrides = {k: v for k, v in {"status": status, "q": q}.items() if v is not None}
+    if overrides:
+        filters = replace(filters, **overrides)
+    families = (
+        search_families(user, filters)
+        .select_related("agency", "home_visitor")
+        .prefetch_related("children")
+    )
     shown = _page(families, page, per_page=per_page, strict=strict)
     today = timezone.localdate()
     rows = [FamilyRow(f, youngest_age_months(f, today), is_expecting(f)) for f in shown]
@@ -231,13 +362,21 @@ def family_list(
         object_type="family",
         details={
             "count": len(rows),
+            "total": shown.paginator.count,
             "ids": [row.family.pk for row in rows],
             "page": shown.number,
-            "status": status,
+            "status": filters.status,
+            "filters": filters.audit(),
             "via": via,
         },
     )
-    return FamilyList(page=shown, rows=rows, status=status)
+    return FamilyList(
+        page=shown,
+        rows=rows,
+        status=filters.status,
+        filters=filters,
+        searched=bool(filters.q),
+    )
 
 
 @dataclass
@@ -319,40 +458,84 @@ def record_page_read(family: Family, *, view: str, **details) -> None:
 class ReferralList:
     page: Page
     status: str
+    filters: ReferralFilters = field(default_factory=ReferralFilters)
+    searched: bool = False
+
+
+def referral_search(q: str) -> Q | None:
+    """The condition a referral must meet to match `q` (names folded like families', or a
+    Medicaid id), or None when `q` holds nothing to search for. Only intake staff read
+    referrals, so the Medicaid id is always searchable here."""
+    condition = None
+    for term in query_terms(q):
+        matched = Q(search_text__contains=term)
+        condition = matched if condition is None else condition & matched
+    ids = medicaid_id_candidates(q)
+    if ids:
+        by_id = Q(medicaid_id__in=ids)
+        condition = by_id if condition is None else condition | by_id
+    return condition
 
 
 def referral_list(
     user: User,
     *,
-    status: str = "",
+    filters: ReferralFilters | None = None,
+    status: str | None = None,
     page: int | str | None = None,
     per_page: int = PAGE_SIZE,
     strict: bool = False,
     via: str = "page",
 ) -> ReferralList:
-    """The agency's referrals for intake staff, newest first, optionally by status.
+    """The agency's referrals for intake staff, newest first, filtered and searched.
 
     Each row carries `family_in_scope`; a row enrolled into a family out of the reader's
-    scope must be shown without the family's data (see access.py).
+    scope must be shown without the family's data (see access.py). A search never finds
+    such a row: finding it by a name would tell who is served elsewhere in the agency.
+    The audit event keeps the filters but not the search text (see `family_list`).
     """
-    if status and status not in Referral.Status.values:
+    filters = filters or ReferralFilters()
+    if status is not None:
+        filters = replace(filters, status=status)
+    if filters.status and filters.status not in Referral.Status.values:
         raise ValidationError({"status": [f"Choose one of: {', '.join(Referral.Status.values)}."]})
+    if filters.sort not in ("referral_date", "-referral_date"):
+        raise ValidationError({"sort": ["Choose referral_date or -referral_date."]})
     referrals = referrals_visible_to(user).prefetch_related("caregivers")
-    if status:
-        referrals = referrals.filter(status=status)
+    if filters.status:
+        referrals = referrals.filter(status=filters.status)
+    if filters.source:
+        referrals = referrals.filter(source=filters.source)
+    if filters.referred_from:
+        referrals = referrals.filter(referral_date__gte=filters.referred_from)
+    if filters.referred_to:
+        referrals = referrals.filter(referral_date__lte=filters.referred_to)
+    if filters.q:
+        condition = referral_search(filters.q)
+        referrals = (
+            referrals.filter(condition, family_in_scope=True)
+            if condition is not None
+            else referrals.none()
+        )
+    direction = "-" if filters.sort.startswith("-") else ""
+    referrals = referrals.order_by(f"{direction}referral_date", f"{direction}pk")
     shown = _page(referrals, page, per_page=per_page, strict=strict)
     record(
         action="referral.list",
         object_type="referral",
         details={
             "count": len(shown.object_list),
+            "total": shown.paginator.count,
             "ids": [r.pk for r in shown.object_list],
             "withheld": [r.pk for r in shown.object_list if not referral_identity_visible(r)],
-            "status": status,
+            "status": filters.status,
+            "filters": filters.audit(),
             "via": via,
         },
     )
-    return ReferralList(page=shown, status=status)
+    return ReferralList(
+        page=shown, status=filters.status, filters=filters, searched=bool(filters.q)
+    )
 
 
 @dataclass
@@ -394,19 +577,54 @@ class Waitlist:
     capacity: list[VisitorCapacity]
 
 
-def waitlist(user: User, *, via: str = "page", limit: int | None = None) -> Waitlist:
+def _waitlist_keep(filters: WaitlistFilters, today: date) -> Callable[[WaitlistEntry], bool]:
+    """Which ranked entries the filters keep. A pregnancy with no child born yet counts as
+    "youngest child under N months": the baby will be the youngest."""
+
+    def keep(entry: WaitlistEntry) -> bool:
+        if filters.pregnant and entry.pregnant != (filters.pregnant == "yes"):
+            return False
+        if filters.youngest_under_months is not None:
+            born = entry.youngest_child_birth
+            if born is not None and age_in_months(born, today) >= filters.youngest_under_months:
+                return False
+            if born is None and not entry.pregnant:
+                return False
+        minimum = filters.min_days_waiting
+        return minimum is None or days_waiting(entry, today) >= minimum
+
+    return keep
+
+
+def waitlist(
+    user: User,
+    *,
+    filters: WaitlistFilters | None = None,
+    via: str = "page",
+    limit: int | None = None,
+) -> Waitlist:
     """The agency's waiting referrals in the order of the policy, with capacity beside.
 
-    Waiting referrals are not enrolled, so intake sees them whole (access.py)."""
+    Filters keep some of the ranked rows; each keeps its place in the whole line (`#7` is
+    seventh whatever is filtered out). Waiting referrals are not enrolled, so intake sees
+    them whole (access.py)."""
     if not user.can("manage_intake"):
         raise PermissionDenied
+    filters = filters or WaitlistFilters()
     agency = user.membership.agency
     today = timezone.localdate()
-    rows, priority = ranked_waitlist(agency_ids=[agency.pk], today=today, limit=limit)
+    rows, priority = ranked_waitlist(
+        agency_ids=[agency.pk], today=today, limit=limit, keep=_waitlist_keep(filters, today)
+    )
     record(
         action="waitlist.read",
         object_type="referral",
-        details={"count": len(rows), "ids": [r.referral.pk for r in rows], "via": via},
+        details={
+            "count": len(rows),
+            "ids": [r.referral.pk for r in rows],
+            "filters": filters.audit(),
+            "via": via,
+        },
     )
     return Waitlist(rows, priority, today, agency_capacity(agency, today=today))
 

@@ -23,3 +23,19 @@ class VisitsConfig(AppConfig):
         from imhhv.visits.drafting import register_forms
 
         register_forms()
+
+        # The family list's "last home visit" column, filter and sort: families sits below
+        # visits, so it asks through its registry (imhhv.families.filters).
+        from django.db.models import OuterRef, Subquery
+
+        from imhhv.families.filters import register_last_visit
+        from imhhv.visits.models import Visit
+
+        register_last_visit(
+            lambda: Subquery(
+                Visit.objects.home_visits()
+                .filter(family_id=OuterRef("pk"))
+                .order_by("-started_at")
+                .values("started_at")[:1]
+            )
+        )

@@ -8,6 +8,7 @@ from imhhv.accounts.models import User
 from imhhv.agencies.models import Team
 from imhhv.core.ages import add_months
 from imhhv.core.names import normalize_name
+from imhhv.core.search import search_text
 from imhhv.demo.data.children import _Child
 from imhhv.demo.data.common import _between, _days
 from imhhv.demo.data.names import CHILD_NAMES
@@ -198,6 +199,11 @@ class FamiliesMixin:
         family = Family(
             agency=ctx.agency,
             display_name=f"{primary['first_name']} {primary['last_name']}",
+            # What the services keep (families.services.search), built here for bulk rows.
+            search_text=search_text(
+                [p[k] for p in people for k in ("first_name", "last_name")]
+                + [spec.name for spec in children if spec.birth]
+            ),
         )
         self.families.append(family)
         ctx.families.append(family)

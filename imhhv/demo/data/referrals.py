@@ -7,6 +7,7 @@ from datetime import date
 from imhhv.core.ages import add_months
 from imhhv.core.eligibility import RISK_FACTORS, screen
 from imhhv.core.names import normalize_name
+from imhhv.core.search import search_text
 from imhhv.demo.data.children import _Child
 from imhhv.demo.data.common import _between, _days, _weighted
 from imhhv.demo.data.families import _Episode
@@ -167,6 +168,10 @@ class ReferralsMixin:
             status=status,
             family=family,
             created_by=ctx.admin,
+            search_text=search_text(
+                [p[k] for p in people for k in ("first_name", "last_name")]
+                + [name for name, _ in births]
+            ),
             **referrer,
             **funding,
         )

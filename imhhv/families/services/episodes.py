@@ -24,6 +24,7 @@ from imhhv.families.models import (
 from imhhv.families.services.caseload import assign_home_visitor
 from imhhv.families.services.common import _require_open
 from imhhv.families.services.intake import PERSON_FIELDS
+from imhhv.families.services.search import refresh_family_search
 
 # --- enrollment and discharge -----------------------------------------------------------
 
@@ -118,6 +119,7 @@ def enroll_family(
         _make_caregiver(family, person)
     for child in children:
         _make_child(family, child, today)
+    refresh_family_search(family)
     for kind in dict.fromkeys(consents):
         if kind not in Consent.Kind.values:
             raise ValidationError({"consents": [f"Unknown consent: {kind}."]})

@@ -25,6 +25,7 @@ from imhhv.families.models import (
     ReferralCaregiver,
     ReferralChild,
 )
+from imhhv.families.services.search import refresh_referral_search
 from imhhv.reference.models import RiskFactor
 from imhhv.reference.policy import policy_on
 
@@ -159,6 +160,7 @@ def create_referral(
             first_name=child.get("first_name", ""),
             birth_date=child["birth_date"],
         )
+    refresh_referral_search(referral)
     record(
         action="referral.create",
         user=by,

@@ -20,6 +20,7 @@ from imhhv.families.models import (
 )
 from imhhv.families.services.common import _require_open
 from imhhv.families.services.episodes import CAREGIVER_FIELDS, _make_child
+from imhhv.families.services.search import refresh_family_search
 
 # --- edits of the family record ---------------------------------------------------------
 
@@ -40,6 +41,7 @@ def update_caregiver(
     if caregiver.relationship == Caregiver.Relationship.PRIMARY:
         family.display_name = f"{caregiver.first_name} {caregiver.last_name}"
         family.save(update_fields=["display_name", "updated_at"])
+    refresh_family_search(family)
     record(
         action="caregiver.update",
         user=by,
@@ -55,6 +57,7 @@ def add_child(*, family: Family, by: User, data: dict, expected_version: int) ->
     _require_open(family)
     claim_version(family, expected_version)
     child = _make_child(family, data, timezone.localdate())
+    refresh_family_search(family)
     record(action="child.add", user=by, target=family, details={"child_id": child.pk})
     return child
 
@@ -88,6 +91,8 @@ def record_birth(
     child.full_clean()
     claim_version(family, expected_version)
     child.save()
+    if first_name:
+        refresh_family_search(family)
     record(
         action="child.birth",
         user=by,

@@ -10,6 +10,7 @@ on a refused one, otherwise the read of the page shown.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -21,20 +22,37 @@ from imhhv.families.access import (
     get_expected_child_for_user,
     get_family_for_user,
 )
+from imhhv.families.filters import FamilyFilterForm
 from imhhv.families.views.common import attempt_audited
 
 
 @policy(capability("view_families"))
 def family_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "active")
-    if status not in queries.FAMILY_STATUSES:
-        status = "active"  # a hand-typed link: show the default list rather than an error
-    result = queries.family_list(request.user, status=status, page=request.GET.get("page"))
-    return render(
-        request,
-        "families/list.html",
-        {"page": result.page, "rows": result.rows, "status": status, "query": f"status={status}"},
+    """The families list with its search and filters (a GET form: imhhv.families.filters).
+
+    Bad filter input is shown as messages above an empty list (status 400), never as a
+    list the person did not ask for. The pager repeats the filters as hidden fields of a
+    form, so no link the site generates carries the search text.
+    """
+    visitors, teams = queries.family_filter_choices(request.user)
+    form = FamilyFilterForm(
+        request.GET or None,
+        visitors=visitors,
+        teams=teams,
+        medicaid=request.user.can("manage_intake"),
     )
+    context = {"form": form, "keep": form.kept()}
+    try:
+        filters = form.filters()
+    except ValidationError:
+        # Nothing was read, so nothing is audited: the person fixes the filter first.
+        context.update(errors=form.messages(), rows=[], page=None, status="", searched=False)
+        return render(request, "families/list.html", context, status=400)
+    result = queries.family_list(request.user, filters=filters, page=request.GET.get("page"))
+    context.update(
+        page=result.page, rows=result.rows, status=result.status, searched=result.searched
+    )
+    return render(request, "families/list.html", context)
 
 
 @policy(capability("view_families"))

@@ -259,17 +259,36 @@ class VisitDetailView(PolicyAPIView):
         return Response(_visit_out(request.user, pk))
 
 
+class SignSerializer(serializers.Serializer):
+    attest = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=f'Must be true: "{visit_services.ATTESTATION}". Without it: 400 on `attest`.',
+    )
+
+
 class VisitSignView(PolicyAPIView):
+    """Sign a note: `{"attest": true}` is the home visitor's attestation (the same rule as
+    the page's confirmation step, `visit_services.sign_visit`); anything else is a 400
+    with a field error on `attest` and nothing signed."""
+
     access_policy = capability("document_visits")
 
     @extend_schema(
         operation_id="visits_sign",
-        request=None,
-        responses={200: VisitSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        request=SignSerializer,
+        responses={
+            200: VisitSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
     )
     def post(self, request, pk: int):
         visit = get_visit_for_user(request.user, pk, write=True)
-        visit_services.sign_visit(visit=visit, by=request.user)
+        data = validated(SignSerializer, request.data)
+        visit_services.sign_visit(visit=visit, by=request.user, attested=data["attest"])
         return Response(_visit_out(request.user, pk))
 
 

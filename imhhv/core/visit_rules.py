@@ -7,6 +7,48 @@ from imhhv.core.dates import is_future
 
 MAX_VISIT = timedelta(hours=6)
 
+# What each number of a 0–3 strategy rating means, shown beside the radio buttons.
+# DOMAIN.md §4: the state fidelity tool's "exact items and rating scale are not public",
+# so there is no official wording to copy; these are the platform's own plain words for
+# "how much", kept here once (form, visit page) until the state's scale can be used.
+RATING_SCALE: tuple[tuple[int, str], ...] = (
+    (0, "Not at all"),
+    (1, "A little"),
+    (2, "Somewhat"),
+    (3, "A lot"),
+)
+
+
+def rating_label(value: int) -> str:
+    """ "2 – Somewhat": the number and what it means."""
+    return f"{value} – {dict(RATING_SCALE)[value]}"
+
+
+def episode_error(day: date, episodes: Sequence[tuple[date, date | None]]) -> str | None:
+    """Why `day` (the visit's local day) is outside every enrollment episode, or None.
+
+    Episodes include both ends: a visit on the day of enrollment and on the day of
+    discharge belongs to the episode. The message names the nearest boundary so the person
+    knows what to change ("before the enrollment on 1 December 2026").
+    """
+    if not episodes:
+        return "The family has no enrollment episode: a visit needs one."
+    if any(start <= day and (end is None or day <= end) for start, end in episodes):
+        return None
+    first = min(start for start, _ in episodes)
+    if day < first:
+        return (
+            f"The visit date is before the family's enrollment on {first:%-d %B %Y}: "
+            "a visit can be documented from the day of enrollment on."
+        )
+    ends = [end for _, end in episodes]
+    if None not in ends and day > max(ends):
+        return (
+            f"The visit date is after the family's discharge on {max(ends):%-d %B %Y}: "
+            "it falls outside the family's enrollment."
+        )
+    return "The visit date is outside the family's enrollment."
+
 
 def check_visit(
     *,
@@ -18,16 +60,23 @@ def check_visit(
     place: str,
     components: Sequence[str],
     episodes: Sequence[tuple[date, date | None]],
+    day: date | None = None,
 ) -> dict[str, str]:
     """Field errors for a visit record; empty when it is valid.
 
     `episodes` are the family's enrollment periods (start, discharge or None); the visit's
-    day must fall inside one of them.
+    day must fall inside one of them, both ends included (`episode_error`). `day` is the
+    visit's day in the agency's local time (the service passes
+    `timezone.localdate(started_at or scheduled_at)`): `.date()` of an aware datetime is
+    the day in whatever zone it carries, and a time read back from the database is in
+    UTC, where an evening visit in Michigan is already the next day. Without `day`, the
+    datetime's own date is used (callers that pass local times).
     """
     errors: dict[str, str] = {}
-    day = (started_at or scheduled_at).date()
-    if not any(start <= day and (end is None or day <= end) for start, end in episodes):
-        errors["scheduled_at"] = "The visit date is outside the family's enrollment."
+    if day is None:
+        day = (started_at or scheduled_at).date()
+    if message := episode_error(day, episodes):
+        errors["scheduled_at"] = message
     if outcome != "completed":
         return errors
     if started_at is None:

@@ -3,10 +3,13 @@
 from datetime import datetime
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from imhhv.core.visit_rules import RATING_SCALE, rating_label
 from imhhv.families.models import Family
 from imhhv.visits.models import Catalogue, Strategy, Visit, VisitPlan
+from imhhv.visits.services import ATTESTATION
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -40,6 +43,82 @@ class VisitPlanForm(forms.Form):
             ):
                 self.add_error("paused_until", "The pause must end on or after it starts.")
         return data
+
+
+NOT_ANSWERED = ("", "Not answered")
+
+
+def strategy_field(strategy: Strategy) -> forms.TypedChoiceField:
+    """A strategy's answer as radio buttons with visible labels.
+
+    A 0–3 rating says what each number means ("2 – Somewhat", `RATING_SCALE`); yes/no
+    reads Yes/No. "Not answered" comes first, so an answer ticked by mistake can be taken
+    back without JavaScript.
+    """
+    if strategy.response_type == Strategy.ResponseType.YES_NO:
+        choices = [NOT_ANSWERED, ("1", "Yes"), ("0", "No")]
+    else:
+        choices = [NOT_ANSWERED] + [(str(v), rating_label(v)) for v, _ in RATING_SCALE]
+    return forms.TypedChoiceField(
+        label=strategy.text,
+        choices=choices,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+
+def prefill(on: str, at: str, *, today) -> dict:
+    """Initial values from a planned visit's link (`?on=YYYY-MM-DD&at=HH:MM`, "one click
+    to document"): its date and time, and the outcome "completed" unless the day is still
+    ahead. A value that does not parse is ignored (the form then starts as usual), never
+    an error: the link is a convenience, not input the person typed."""
+    from datetime import date, time
+
+    initial: dict = {}
+    try:
+        day = date.fromisoformat(on) if len(on) == 10 else None
+    except ValueError:
+        day = None
+    try:
+        moment = time.fromisoformat(at) if len(at) == 5 else None
+    except ValueError:
+        moment = None
+    if day is not None:
+        initial["visit_date"] = day
+        initial["outcome"] = Visit.Outcome.COMPLETED if day <= today else Visit.Outcome.SCHEDULED
+    if moment is not None:
+        initial["scheduled_time"] = moment
+        initial["start_time"] = moment
+    return initial
+
+
+# The free-text fields a stale-version conflict shows side by side (`narrative_conflicts`).
+NARRATIVE_FIELDS = ("note", "next_steps", "others_present")
+
+
+def narrative_conflicts(form: "VisitForm", saved: Visit) -> list[dict]:
+    """The free-text fields where the version saved now differs from what the person
+    typed: [{name, label, theirs, yours}], for the side-by-side merge of a stale edit.
+    `form` is valid (the conflict shows only once the person's input passed its checks)."""
+    rows = []
+    for name in NARRATIVE_FIELDS:
+        theirs = getattr(saved, name) or ""
+        yours = form.cleaned_data.get(name) or ""
+        if theirs.strip() != yours.strip():
+            rows.append(
+                {"name": name, "label": form.fields[name].label, "theirs": theirs, "yours": yours}
+            )
+    return rows
+
+
+class AttestForm(forms.Form):
+    """The confirmation step of signing: the person ticks the attestation. Not required
+    here: `services.sign_visit` refuses a signature without it (one rule, one message, the
+    same for the API)."""
+
+    attest = forms.BooleanField(label=ATTESTATION, required=False)
 
 
 class VisitForm(forms.Form):
@@ -90,7 +169,8 @@ class VisitForm(forms.Form):
         self.fields["children_present"].choices = [
             (str(c.pk), c.first_name or "child") for c in family.children.all() if c.birth_date
         ]
-        self.strategy_fields: list[tuple[str, list[str]]] = []
+        # (component code, component label, strategy field names), in catalogue order.
+        self.strategy_fields: list[tuple[str, str, list[str]]] = []
         if catalogue is not None:
             components = list(catalogue.components.prefetch_related("strategies"))
             self.fields["components"].choices = [(c.code, c.label) for c in components]
@@ -98,23 +178,24 @@ class VisitForm(forms.Form):
                 names = []
                 for strategy in component.strategies.all():
                     name = f"strategy_{strategy.code}"
-                    choices = (
-                        [("", "—"), ("1", "Yes"), ("0", "No")]
-                        if strategy.response_type == Strategy.ResponseType.YES_NO
-                        else [("", "—")] + [(str(i), str(i)) for i in range(4)]
-                    )
-                    self.fields[name] = forms.TypedChoiceField(
-                        label=strategy.text,
-                        choices=choices,
-                        required=False,
-                        coerce=int,
-                        empty_value=None,
-                    )
+                    self.fields[name] = strategy_field(strategy)
                     names.append(name)
-                self.strategy_fields.append((component.label, names))
+                self.strategy_fields.append((component.code, component.label, names))
+
+    def quiet(self) -> None:
+        """Bound to a restored draft: show what was typed without error messages (a draft
+        is unfinished by nature); the checks run again when the person submits."""
+        self.full_clean()
+        self._errors = ErrorDict()
 
     def strategy_groups(self):
-        return [(label, [self[name] for name in names]) for label, names in self.strategy_fields]
+        """One group per key component for the template: its code (the strategies'
+        fieldset carries it for static/js/visit_form.js, which shows a component's
+        strategies only while it is ticked), its label and its bound fields."""
+        return [
+            {"code": code, "label": label, "fields": [self[name] for name in names]}
+            for code, label, names in self.strategy_fields
+        ]
 
     def _at(self, day, moment) -> datetime | None:
         if day is None or moment is None:
@@ -154,7 +235,7 @@ class VisitForm(forms.Form):
             "components": list(data.get("components") or []),
             "strategies": {
                 name.removeprefix("strategy_"): data[name]
-                for _, names in self.strategy_fields
+                for _, _, names in self.strategy_fields
                 for name in names
                 if data.get(name) is not None
             },

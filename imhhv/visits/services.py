@@ -131,6 +131,7 @@ def _validate(visit: Visit, components: list[str]) -> None:
         place=visit.place,
         components=components,
         episodes=_episodes(visit.family),
+        day=timezone.localdate(visit.started_at or visit.scheduled_at),
     )
     if errors:
         raise ValidationError({k: [v] for k, v in errors.items()})
@@ -259,8 +260,20 @@ def document_visit(
     return visit
 
 
+ATTESTATION = "I attest this note is accurate and complete"
+ATTEST_REQUIRED = (
+    "Tick “I attest this note is accurate and complete” to sign the note, "
+    "or go back and edit it first."
+)
+
+
 @transaction.atomic
-def sign_visit(*, visit: Visit, by: User) -> Visit:
+def sign_visit(*, visit: Visit, by: User, attested: bool = False) -> Visit:
+    """Sign a documented note. The home visitor attests it first (`ATTESTATION`): the page
+    asks on a confirmation step separate from Edit, the API needs `"attest": true`;
+    without it the signature is refused (ValidationError on `attest`) and nothing changes.
+    The attestation is kept in the audit event of the signature (`details.attestation`),
+    beside the visit's `signed_at` and `signed_by`."""
     if visit.is_signed:
         raise NoteIsSigned("This note is already signed.")
     require_writable(visit)
@@ -268,10 +281,17 @@ def sign_visit(*, visit: Visit, by: User) -> Visit:
         raise NoteNotReady
     if by.pk != visit.visitor_id:
         raise PermissionDenied("Only the home visitor who made the visit signs its note.")
+    if attested is not True:
+        raise ValidationError({"attest": [ATTEST_REQUIRED]})
     visit.signed_at = timezone.now()
     visit.signed_by = by
     visit.save(update_fields=["signed_at", "signed_by"])
-    record(action="visit.sign", user=by, target=visit, details={"family_id": visit.family_id})
+    record(
+        action="visit.sign",
+        user=by,
+        target=visit,
+        details={"family_id": visit.family_id, "attested": True, "attestation": ATTESTATION},
+    )
     refresh_family(visit.family_id)
     return visit
 

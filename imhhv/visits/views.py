@@ -16,16 +16,28 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.services import record
+from imhhv.core.visit_rules import rating_label
+from imhhv.drafts.pages import discard, draft_state
 from imhhv.families.access import get_family_for_user
 from imhhv.visits import services
 from imhhv.visits.access import get_visit_for_user
-from imhhv.visits.forms import AmendReasonForm, VisitForm, VisitPlanForm, initial_from
+from imhhv.visits.errors import NoteIsSigned, NoteNotReady
+from imhhv.visits.forms import (
+    AmendReasonForm,
+    AttestForm,
+    VisitForm,
+    VisitPlanForm,
+    initial_from,
+    narrative_conflicts,
+    prefill,
+)
 from imhhv.visits.queries import documented_late, my_week, plan_on, team_week, visit_plan_for
+
+DRAFT_FORM = "visit-note"  # imhhv.visits.drafting registers it with imhhv.drafts
 
 # Service field names -> the form fields that show them.
 FIELD_OF = {
@@ -74,11 +86,32 @@ def team_week_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visit_form(request, *, family, catalogue, draft, initial=None) -> VisitForm:
+    """The visit form bound to what was submitted, or on GET to the restored draft (shown
+    as typed, without errors until the person submits: `VisitForm.quiet`), else unbound
+    with `initial`."""
+    if request.method == "POST":
+        return VisitForm(request.POST, family=family, catalogue=catalogue, initial=initial)
+    form = VisitForm(draft.data, family=family, catalogue=catalogue, initial=initial)
+    if draft.data is not None:
+        form.quiet()
+    return form
+
+
 @policy(capability("document_visits"))
 def visit_new(request: HttpRequest, family_id: int) -> HttpResponse:
+    """Document a visit. `?on=YYYY-MM-DD&at=HH:MM` (a planned visit's "document" link)
+    prefills the day and time and the outcome "completed" (`forms.prefill`); a draft of
+    the note (`imhhv.drafts`, key "family-<id>") is restored on GET, kept on a refused
+    POST and dropped once the visit is saved."""
     family = get_family_for_user(request.user, family_id, write=True, capability="document_visits")
     catalogue = services.current_catalogue()
-    form = VisitForm(request.POST or None, family=family, catalogue=catalogue)
+    key = f"family-{family.pk}"
+    draft = draft_state(request, form=DRAFT_FORM, record_key=key)
+    initial = prefill(
+        request.GET.get("on", ""), request.GET.get("at", ""), today=timezone.localdate()
+    )
+    form = _visit_form(request, family=family, catalogue=catalogue, draft=draft, initial=initial)
     if request.method == "POST" and form.is_valid():
         visit = attempt(
             form,
@@ -90,31 +123,53 @@ def visit_new(request: HttpRequest, family_id: int) -> HttpResponse:
             **form.service_kwargs(),
         )
         if visit is not None:
+            discard(request, form=DRAFT_FORM, record_key=key)
             messages.success(request, "Visit saved. Sign the note when it is final.")
             return redirect("visits:detail", pk=visit.pk)
     record(action="family.read", target=family, details={"view": "new visit"})
     return render(
         request,
         "visits/form.html",
-        {"family": family, "form": form, "catalogue": catalogue, "visit": None},
+        {
+            "family": family,
+            "form": form,
+            "catalogue": catalogue,
+            "visit": None,
+            "draft": draft,
+        },
     )
+
+
+def _visit_page_context(visit) -> dict:
+    """What the visit page and the sign page show of the note. Each strategy response
+    carries `answer`, in words: "Yes"/"No", or a rating with its meaning ("2 – Somewhat",
+    the same labels as the form's radio buttons)."""
+    responses = list(visit.strategy_responses.select_related("strategy__component"))
+    for response in responses:
+        response.answer = (
+            ("Yes" if response.value else "No")
+            if response.strategy.response_type == response.strategy.ResponseType.YES_NO
+            else rating_label(response.value)
+        )
+    return {
+        "visit": visit,
+        "components": list(visit.components.all()),
+        "responses": responses,
+        "caregivers": list(visit.caregivers_present.all()),
+        "children": list(visit.children_present.all()),
+    }
 
 
 @policy(capability("view_families"))
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit = get_visit_for_user(request.user, pk)
     record(action="visit.read", target=visit, details={"family_id": visit.family_id})
-    responses = list(visit.strategy_responses.select_related("strategy__component"))
     return render(
         request,
         "visits/detail.html",
         {
-            "visit": visit,
-            "components": list(visit.components.all()),
-            "responses": responses,
+            **_visit_page_context(visit),
             "amendments": list(visit.amendments.select_related("amended_by")),
-            "caregivers": list(visit.caregivers_present.all()),
-            "children": list(visit.children_present.all()),
             "can_write": request.user.pk == visit.visitor_id
             and request.user.can("document_visits"),
             "late": documented_late(visit, timezone.localdate()),
@@ -146,17 +201,52 @@ def _save_visit(visit, *, by, reason: str | None, kwargs: dict, version: int | N
     return "Visit saved."
 
 
+STALE_MERGE = (
+    "This visit was saved again after you opened it (on another device or in another "
+    "tab), so nothing of yours was saved yet. Your text is still in the form below. "
+    "Compare it with the version saved now, change what you need, and save again."
+)
+
+
+def _stale(request: HttpRequest, form: VisitForm, visit, family, catalogue):
+    """After a refused save: if the refusal was a stale version (the record's version is
+    no longer the one the form carried, `claim_version`), the form again with what the
+    person typed but the version saved now, so saving it again applies their text to the
+    new version, and the free-text fields that differ (theirs as saved now, yours).
+    Otherwise (another refusal) None: the form keeps its errors.
+
+    The view does not catch the service's StaleEdit (`attempt` does, DESIGN.md rule 5);
+    it reads the visit again through the same access function and compares versions."""
+    mine = form.cleaned_data.get("version")
+    if mine is None:  # no version sent: the service bumps unconditionally, never stale
+        return None
+    saved = get_visit_for_user(request.user, visit.pk, write=True)
+    if saved.version == mine:
+        return None
+    data = request.POST.copy()
+    data["version"] = str(saved.version)
+    merged = VisitForm(data, family=family, catalogue=catalogue, initial=initial_from(saved))
+    merged.is_valid()
+    merged.add_error(None, STALE_MERGE)
+    return saved, merged, narrative_conflicts(merged, saved)
+
+
 @policy(capability("document_visits"))
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an unsigned note or amend a signed one (with a reason), with the note's draft
+    (key "visit-<id>"). A save against a stale version shows both versions side by side
+    and keeps the person's text in the form (`_stale`)."""
     visit = get_visit_for_user(request.user, pk, write=True)
     family = visit.family
-    form = VisitForm(
-        request.POST or None,
-        family=family,
-        catalogue=visit.catalogue or services.current_catalogue(),
-        initial=initial_from(visit),
+    catalogue = visit.catalogue or services.current_catalogue()
+    key = f"visit-{visit.pk}"
+    draft = draft_state(request, form=DRAFT_FORM, record_key=key)
+    form = _visit_form(
+        request, family=family, catalogue=catalogue, draft=draft, initial=initial_from(visit)
     )
-    reason = AmendReasonForm(request.POST or None) if visit.is_signed else None
+    posted = request.POST if request.method == "POST" else None
+    reason = AmendReasonForm(posted) if visit.is_signed else None
+    conflicts = None
     if request.method == "POST" and form.is_valid() and (reason is None or reason.is_valid()):
         done = attempt(
             form,
@@ -169,25 +259,57 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             version=form.cleaned_data.get("version"),
         )
         if done is not None:
+            discard(request, form=DRAFT_FORM, record_key=key)
             messages.success(request, done)
             return redirect("visits:detail", pk=visit.pk)
+        stale = _stale(request, form, visit, family, catalogue)
+        if stale is not None:
+            visit, form, conflicts = stale
+            if visit.is_signed and reason is None:  # signed meanwhile: now an amendment
+                reason = AmendReasonForm(posted)
     record(action="visit.read", target=visit, details={"family_id": family.pk, "view": "edit"})
     return render(
         request,
         "visits/form.html",
-        {"family": family, "form": form, "visit": visit, "reason_form": reason},
+        {
+            "family": family,
+            "form": form,
+            "visit": visit,
+            "reason_form": reason,
+            "draft": draft,
+            "conflicts": conflicts,
+        },
     )
 
 
-@require_POST
 @policy(capability("document_visits"))
 def visit_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sign from the visit page. A refusal (discharged, not documented yet, already
-    signed) is a DomainError, shown by DomainErrorMiddleware as a page with its message."""
+    """Sign a note: a confirmation page, separate from Edit, that shows the note and asks
+    for the attestation (`services.ATTESTATION`); the service refuses a signature without
+    it. Only a documented, unsigned note of one's own visit has this page: a scheduled
+    visit (NoteNotReady) or a signed note (NoteIsSigned) is a refusal page
+    (DomainErrorMiddleware, audited), as the service would answer."""
     visit = get_visit_for_user(request.user, pk, write=True)
-    services.sign_visit(visit=visit, by=request.user)
-    messages.success(request, "Note signed. Later changes are amendments with a reason.")
-    return redirect("visits:detail", pk=visit.pk)
+    if visit.is_signed:
+        raise NoteIsSigned("This note is already signed.")
+    if visit.outcome == visit.Outcome.SCHEDULED:
+        raise NoteNotReady
+    form = AttestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        signed = attempt(
+            form,
+            services.sign_visit,
+            visit=visit,
+            by=request.user,
+            attested=form.cleaned_data["attest"],
+        )
+        if signed is not None:
+            messages.success(request, "Note signed. Later changes are amendments with a reason.")
+            return redirect("visits:detail", pk=visit.pk)
+    record(
+        action="visit.read", target=visit, details={"family_id": visit.family_id, "view": "sign"}
+    )
+    return render(request, "visits/sign.html", {**_visit_page_context(visit), "form": form})
 
 
 @policy(capability("document_visits"))

@@ -114,7 +114,12 @@ def test_scope_and_capability(cast, client, catalogue, new_events):
 
 def test_signed_visits_change_only_by_amendment(cast, client, catalogue):
     visit = create(client, cast).json()
-    signed = client.post(f"/api/v1/visits/{visit['id']}/sign/", **auth(cast.hv_a))
+    signed = client.post(
+        f"/api/v1/visits/{visit['id']}/sign/",
+        {"attest": True},
+        content_type="application/json",
+        **auth(cast.hv_a),
+    )
     assert signed.status_code == 200 and signed.json()["signed_at"]
     patch = client.patch(
         f"/api/v1/visits/{visit['id']}/",

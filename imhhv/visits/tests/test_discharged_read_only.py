@@ -101,7 +101,12 @@ def test_pages_show_the_message_and_save_nothing(cast, login, discharged, new_ev
 
 def test_the_last_visits_note_may_still_be_signed_until_its_deadline(cast, client, discharged):
     last = discharged["last"]
-    response = client.post(f"/api/v1/visits/{last.pk}/sign/", **auth(cast.hv_a))
+    response = client.post(
+        f"/api/v1/visits/{last.pk}/sign/",
+        {"attest": True},
+        content_type="application/json",
+        **auth(cast.hv_a),
+    )
     assert response.status_code == 200 and response.json()["signed_at"]
 
 

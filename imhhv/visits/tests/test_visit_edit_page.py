@@ -30,11 +30,12 @@ def test_a_stale_save_keeps_the_text_on_the_form(cast, login, catalogue, new_eve
     }
     response = client.post(reverse("visits:edit", args=[visit.pk]), data)
     assert response.status_code == 200
-    assert b"Someone else changed this record" in response.content
+    assert b"saved again after you opened it" in response.content
     assert b"My typed text" in response.content
     visit.refresh_from_db()
     assert visit.note == "Synthetic note."
-    assert [e.action for e in new_events()] == ["visit.read"]  # the refused save: one event
+    # The refused save: one read of the visit, and what was typed kept as the draft.
+    assert [e.action for e in new_events()] == ["visit.read", "draft.save"]
 
 
 def test_other_agency_is_404_and_not_the_author_is_403(cast, login, catalogue, new_events):

@@ -62,7 +62,7 @@ def test_home_visitor_documents_a_home_visit(cast, login, catalogue, new_events)
         ),
         (
             {"visit_date": (TODAY - timedelta(days=800)).isoformat()},
-            "outside the family&#x27;s enrollment",
+            "before the family&#x27;s enrollment on",
         ),
         ({"place": ""}, "Say where the visit took place"),
     ],
@@ -103,7 +103,7 @@ def signed_visit(cast, login):
     client = login(cast.hv_a)
     client.post(new_url(cast.family_a), visit_post())
     visit = Visit.objects.get()
-    client.post(reverse("visits:sign", args=[visit.pk]))
+    client.post(reverse("visits:sign", args=[visit.pk]), {"attest": "on"})
     visit.refresh_from_db()
     return client, visit
 
@@ -158,7 +158,7 @@ def test_stale_visit_edit_is_refused(cast, login, catalogue):
     stale = client.post(
         edit, visit_post(note="Second edit from an old page", version=visit.version), follow=True
     )
-    assert b"Someone else changed this record" in stale.content
+    assert b"saved again after you opened it" in stale.content
     visit.refresh_from_db()
     assert visit.note == "First edit"
 

@@ -65,7 +65,7 @@ def test_every_service_keeps_the_facts_equal_to_a_recomputation(cast, catalogue)
     assert verify_facts().ok
     visit = home_visit(family, hv, LAST_WEEK + timedelta(days=1))
     assert week_row(family).home_visits == 1 and week_row(family).unsigned == 1
-    sign_visit(visit=visit, by=hv)
+    sign_visit(visit=visit, by=hv, attested=True)
     row = week_row(family)
     assert (row.unsigned, row.on_time + row.late) == (0, 1)  # judged once signed
     visit.refresh_from_db()
@@ -182,7 +182,7 @@ class TestStoredFactsAgreeWithTheDefinition(TestCase):
                 components=["alliance", "life_coping"][: 1 + offset % 2],
             )
             if signed:
-                sign_visit(visit=visit, by=visitor)
+                sign_visit(visit=visit, by=visitor, attested=True)
         if plan:
             set_visit_plan(
                 family=family,

@@ -16,6 +16,8 @@ A discharged family is read-only: a write to it answers 409 `code: "discharged"`
 write, and re-enrollment lifts it.
 """
 
+from datetime import date
+
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -46,6 +48,7 @@ from imhhv.families.access import (
     get_family_for_user,
 )
 from imhhv.families.chart import child_view, youngest_age_months
+from imhhv.families.filters import FAMILY_SORTS, FamilyFilterForm
 from imhhv.families.models import (
     LANGUAGES,
     Assignment,
@@ -104,10 +107,39 @@ class OverCapConflictSerializer(serializers.Serializer):
 
 
 class FamilyQuerySerializer(serializers.Serializer):
+    """The list's query parameters, for the schema: `FamilyFilterForm`
+    (imhhv.families.filters) validates them, for this endpoint and the page alike."""
+
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Search: part of a caregiver's or child's name (accents and case do not "
+        "matter; every word must match); intake staff may also give a Medicaid id. "
+        "Within your scope only.",
+    )
     status = serializers.ChoiceField(
-        choices=[("active", "Active"), ("discharged", "Discharged")],
+        choices=[("active", "Active"), ("discharged", "Discharged"), ("all", "All")],
         default="active",
-        help_text="Families with an open episode (default) or discharged ones.",
+        help_text="Families with an open episode (default), discharged ones, or all.",
+    )
+    home_visitor = serializers.IntegerField(
+        required=False, help_text="A home visitor's user id (of the families you may see)."
+    )
+    team = serializers.IntegerField(required=False, help_text="A team id of your agency.")
+    enrolled_from = serializers.DateField(
+        required=False, help_text="Latest episode began on or after."
+    )
+    enrolled_to = serializers.DateField(
+        required=False, help_text="Latest episode began on or before."
+    )
+    seen_since = serializers.DateField(
+        required=False, help_text="A completed home visit on or after this day."
+    )
+    not_seen_since = serializers.DateField(
+        required=False, help_text="No completed home visit on or after this day."
+    )
+    sort = serializers.ChoiceField(
+        choices=list(FAMILY_SORTS.items()), default="name", help_text="The order of the list."
     )
 
 
@@ -117,6 +149,12 @@ class FamilySerializer(serializers.ModelSerializer):
         source="home_visitor.username", read_only=True, allow_null=True
     )
     youngest_child_age_months = serializers.SerializerMethodField()
+    last_home_visit = serializers.SerializerMethodField(
+        help_text="Local day of the latest completed home visit (lists only)."
+    )
+    enrolled_on = serializers.SerializerMethodField(
+        help_text="Start of the latest episode (lists only)."
+    )
 
     class Meta:
         model = Family
@@ -126,11 +164,20 @@ class FamilySerializer(serializers.ModelSerializer):
             "agency",
             "home_visitor",
             "youngest_child_age_months",
+            "last_home_visit",
+            "enrolled_on",
             "version",
         ]
 
     def get_youngest_child_age_months(self, family: Family) -> int | None:
         return youngest_age_months(family, self.context["today"])
+
+    def get_last_home_visit(self, family: Family) -> date | None:
+        visited = getattr(family, "last_home_visit", None)
+        return timezone.localtime(visited).date() if visited else None
+
+    def get_enrolled_on(self, family: Family) -> date | None:
+        return getattr(family, "latest_enrolled_on", None)
 
 
 class CaregiverSerializer(serializers.ModelSerializer):
@@ -311,6 +358,12 @@ class PageQuerySerializer(serializers.Serializer):
     )
 
 
+def page_of(params) -> int | None:
+    """The `page` query parameter, validated (400 when it is not a page number)."""
+    given = {"page": params["page"]} if "page" in params else {}
+    return validated(PageQuerySerializer, given).get("page")
+
+
 class FamilyListQuerySerializer(FamilyQuerySerializer, PageQuerySerializer):
     pass
 
@@ -461,9 +514,17 @@ class FamilyListView(PolicyAPIView):
         },
     )
     def get(self, request):
-        query = validated(FamilyListQuerySerializer, request.query_params)
+        page = page_of(request.query_params)
+        visitors, teams = queries.family_filter_choices(request.user)
+        form = FamilyFilterForm(
+            request.query_params,
+            visitors=visitors,
+            teams=teams,
+            medicaid=request.user.can("manage_intake"),
+        )
+        filters = form.filters()  # bad input: ValidationError, a 400 with field errors
         result = queries.family_list(
-            request.user, status=query["status"], page=query.get("page"), strict=True, via="api"
+            request.user, filters=filters, page=page, strict=True, via="api"
         )
         context = {"today": timezone.localdate()}
         data = FamilySerializer([row.family for row in result.rows], many=True, context=context)

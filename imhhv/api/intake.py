@@ -42,6 +42,7 @@ from imhhv.api.families import (
     FamilySerializer,
     OverCapConflictSerializer,
     PageQuerySerializer,
+    page_of,
     paged,
 )
 from imhhv.audit.refusals import audit_refusal
@@ -51,6 +52,7 @@ from imhhv.core.dates import not_in_future
 from imhhv.families import queries
 from imhhv.families import services as family_services
 from imhhv.families.access import MAX_ID, get_referral_for_user
+from imhhv.families.filters import REFERRAL_SORTS, ReferralFilterForm, WaitlistFilterForm
 from imhhv.families.models import (
     LANGUAGES,
     MEDICAID_CHOICES,
@@ -175,9 +177,39 @@ class ReferralCreateSerializer(serializers.Serializer):
 
 
 class ReferralQuerySerializer(PageQuerySerializer):
+    """The list's query parameters, for the schema: `ReferralFilterForm`
+    (imhhv.families.filters) validates them, for this endpoint and the page alike."""
+
+    q = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="Search: part of a caregiver's or child's name, or a Medicaid id. A "
+        "referral enrolled into a family outside your scope is never found by a search.",
+    )
     status = serializers.ChoiceField(
         choices=Referral.Status.choices, required=False, help_text="Only referrals in this state."
     )
+    source = serializers.ChoiceField(
+        choices=REFERRAL_SOURCES, required=False, help_text="Only referrals from this source."
+    )
+    referred_from = serializers.DateField(required=False, help_text="Referred on or after.")
+    referred_to = serializers.DateField(required=False, help_text="Referred on or before.")
+    sort = serializers.ChoiceField(
+        choices=list(REFERRAL_SORTS.items()), default="-referral_date", help_text="Order."
+    )
+
+
+class WaitlistQuerySerializer(serializers.Serializer):
+    """For the schema; `WaitlistFilterForm` validates."""
+
+    pregnant = serializers.ChoiceField(choices=["yes", "no"], required=False)
+    youngest_under_months = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="Youngest child under this age (a pregnancy counts as under).",
+    )
+    min_days_waiting = serializers.IntegerField(required=False, min_value=0, max_value=3650)
 
 
 class ScreenResultSerializer(serializers.Serializer):
@@ -414,13 +446,10 @@ class ReferralListView(PolicyAPIView):
         },
     )
     def get(self, request):
-        query = validated(ReferralQuerySerializer, request.query_params)
+        page = page_of(request.query_params)
+        filters = ReferralFilterForm(request.query_params).filters()  # bad input: a 400
         result = queries.referral_list(
-            request.user,
-            status=query.get("status", ""),
-            page=query.get("page"),
-            strict=True,
-            via="api",
+            request.user, filters=filters, page=page, strict=True, via="api"
         )
         data = ReferralListSerializer(result.page.object_list, many=True).data
         return paged(request, result.page, data)
@@ -682,10 +711,13 @@ class WaitlistView(PolicyAPIView):
     access_policy = capability("manage_intake")
 
     @extend_schema(
-        operation_id="waitlist_retrieve", responses={200: WaitlistSerializer, 403: FORBIDDEN}
+        operation_id="waitlist_retrieve",
+        parameters=[WaitlistQuerySerializer],
+        responses={200: WaitlistSerializer, 400: BAD_INPUT, 403: FORBIDDEN},
     )
     def get(self, request):
-        shown = queries.waitlist(request.user, via="api")
+        filters = WaitlistFilterForm(request.query_params).filters()  # bad input: a 400
+        shown = queries.waitlist(request.user, filters=filters, via="api")
         body = {"priority": list(shown.priority), "count": len(shown.rows), "results": shown.rows}
         return Response(WaitlistSerializer(body).data)
 

@@ -6,7 +6,7 @@ on the form by `attempt_audited` or shown as a page by the middleware, never cau
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -16,26 +16,25 @@ from imhhv.audit.services import record
 from imhhv.families import forms, queries, services
 from imhhv.families.access import get_referral_for_user
 from imhhv.families.errors import PossibleDuplicates
+from imhhv.families.filters import ReferralFilterForm, WaitlistFilterForm
 from imhhv.families.models import Caregiver, Referral
 from imhhv.families.views.common import attempt_audited
 
 
 @policy(capability("manage_intake"))
 def referral_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in Referral.Status.values:
-        status = ""  # a hand-typed filter: show them all rather than an error
-    result = queries.referral_list(request.user, status=status, page=request.GET.get("page"))
-    return render(
-        request,
-        "families/referral_list.html",
-        {
-            "page": result.page,
-            "status": status,
-            "statuses": Referral.Status.choices,
-            "query": f"status={status}",
-        },
-    )
+    """Referrals with their search and filters (imhhv.families.filters); bad filter input
+    is a message above an empty list (400), and nothing is read."""
+    form = ReferralFilterForm(request.GET or None)
+    context = {"form": form, "keep": form.kept()}
+    try:
+        filters = form.filters()
+    except ValidationError:
+        context.update(errors=form.messages(), page=None, searched=False)
+        return render(request, "families/referral_list.html", context, status=400)
+    result = queries.referral_list(request.user, filters=filters, page=request.GET.get("page"))
+    context.update(page=result.page, searched=result.searched)
+    return render(request, "families/referral_list.html", context)
 
 
 @policy(capability("manage_intake"))
@@ -163,11 +162,23 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @policy(capability("manage_intake"))
 def waitlist(request: HttpRequest) -> HttpResponse:
-    shown = queries.waitlist(request.user)
+    form = WaitlistFilterForm(request.GET or None)
+    try:
+        filters = form.filters()
+    except ValidationError:
+        return render(
+            request,
+            "families/waitlist.html",
+            {"form": form, "errors": form.messages(), "rows": [], "filtered": True},
+            status=400,
+        )
+    shown = queries.waitlist(request.user, filters=filters)
     return render(
         request,
         "families/waitlist.html",
         {
+            "form": form,
+            "filtered": bool(filters.audit()),
             "rows": shown.rows,
             "priority": shown.priority,
             "today": shown.today,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
+from imhhv.drafts.pages import discard, draft_state
 from imhhv.families import forms, queries, services
 from imhhv.families.access import get_referral_for_user
 from imhhv.families.errors import PossibleDuplicates
@@ -39,8 +40,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @policy(capability("manage_intake"))
 def referral_new(request: HttpRequest) -> HttpResponse:
-    """Take a referral; possible duplicates are shown (scoped) before anything is saved."""
-    post = request.POST or None
+    """Take a referral; possible duplicates are shown (scoped) before anything is saved.
+
+    The form keeps a draft (imhhv.drafts): restored on GET, kept on a refused submit.
+    """
+    draft = draft_state(request, form="referral", record_key="new")
+    post = (request.POST if request.method == "POST" else draft.data) or None
     form = forms.ReferralForm(post)
     caregivers = forms.CaregiverFormSet(post, prefix="caregiver")
     children = forms.ReferralChildFormSet(post, prefix="child")
@@ -51,6 +56,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         "children": children,
         "confirm": confirm,
         "duplicates": None,
+        "draft": draft,
     }
     if request.method == "POST" and all(
         f.is_valid() for f in (form, caregivers, children, confirm)
@@ -69,6 +75,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             confirm_not_duplicate=confirm.cleaned_data["not_a_duplicate"],
         )
         if referral is not None:
+            discard(request, form="referral", record_key="new")
             messages.success(request, "Referral saved. Screen it for eligibility next.")
             return redirect("families:referral", pk=referral.pk)
         if isinstance(refused, PossibleDuplicates):
@@ -194,7 +201,9 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Only an eligible referral on the waitlist can be enrolled.")
         return redirect("families:referral", pk=referral.pk)
     visitors = services.assignable_visitors(referral.agency)
-    post = request.POST or None
+    draft_key = f"referral-{referral.pk}"
+    draft = draft_state(request, form="enrollment", record_key=draft_key)
+    post = (request.POST if request.method == "POST" else draft.data) or None
     form = forms.EnrollmentForm(
         post,
         visitors=visitors,
@@ -238,7 +247,13 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
     if referral.pregnant and referral.due_date:
         child_initial.append({"due_date": referral.due_date})
     children = forms.EnrollChildFormSet(post, prefix="child", initial=child_initial)
-    context = {"referral": referral, "form": form, "caregivers": caregivers, "children": children}
+    context = {
+        "referral": referral,
+        "form": form,
+        "caregivers": caregivers,
+        "children": children,
+        "draft": draft,
+    }
     if request.method == "POST" and all(f.is_valid() for f in (form, caregivers, children)):
         data = form.cleaned_data
         visitor = next((m.user for m in visitors if m.user_id == data["home_visitor"]), None)
@@ -260,6 +275,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
             over_cap_confirmed=data["over_cap_confirmed"],
         )
         if family is not None:
+            discard(request, form="enrollment", record_key=draft_key)
             messages.success(request, f"{family.display_name} is enrolled.")
             return redirect("families:detail", pk=family.pk)
         if refused:

@@ -2,17 +2,19 @@
 
 from django.urls import path
 
-from imhhv.api import accounts, families, fidelity, intake, schema, visits
+from imhhv.api import accounts, drafts, families, fidelity, intake, reports, schema, visits
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("home/", reports.HomeView.as_view(), name="home"),
     *intake.urlpatterns,
     *families.urlpatterns,
     path("fidelity/", fidelity.FidelityView.as_view(), name="fidelity"),
     *visits.urlpatterns,
+    *drafts.urlpatterns,
     path("visits/", visits.VisitListView.as_view(), name="visits"),
     path("visits/<int:pk>/", visits.VisitDetailView.as_view(), name="visit"),
     path("visits/<int:pk>/sign/", visits.VisitSignView.as_view(), name="visit_sign"),

@@ -6,5 +6,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("state/agencies/<int:agency_id>/", views.agency, name="state_agency"),
     path("health/", views.health, name="health"),
 ]

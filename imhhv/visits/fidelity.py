@@ -107,6 +107,9 @@ class Parts:
     families: dict = field(default_factory=dict)
     disengaged: dict = field(default_factory=lambda: defaultdict(list))
     unsigned: dict = field(default_factory=lambda: defaultdict(list))
+    # Per team: {family id: the team's home visitors who had the family in the period}
+    # (`_team_parts`), to say how the rows add up (`_adds_up`).
+    family_sets: dict = field(default_factory=dict)
 
     def summaries(
         self, keys: Iterable, period: "Period", today: date, days_off, *, empty=True
@@ -255,10 +258,11 @@ def _team_parts(
         .values_list("visitor_id", "family_id")
         .distinct()
     )
-    families: dict = defaultdict(set)
+    families: dict = defaultdict(lambda: defaultdict(set))
     for visitor, family in pairs:
-        families[team_of[visitor]].add(family)
+        families[team_of[visitor]][family].add(visitor)
     parts.families = {team: len(ids) for team, ids in families.items()}
+    parts.family_sets = {team: dict(ids) for team, ids in families.items()}
     for visitor, alerts in per_visitor.disengaged.items():
         longest = {a.family_id: a for a in parts.disengaged[team_of[visitor]]}
         for a in alerts:
@@ -421,12 +425,57 @@ def parse_period(params, *, today: date) -> Period:
 # --- the report -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NamedAlert:
+    """A disengagement alert as a page shows it. `name` (and `family_id`, for the link to
+    the chart) only when the viewer may open the family today (`families_visible_to`);
+    otherwise both are None and the alert carries no identifier at all."""
+
+    family_id: int | None
+    name: str | None
+    weeks_without_visit: int
+    last_visit: date | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One additive figure of a report: the total, and the sum of its rows."""
+
+    label: str
+    total: int
+    rows: int
+
+    @property
+    def difference(self) -> int:
+        return self.total - self.rows
+
+
+@dataclass(frozen=True)
+class AddsUp:
+    """How the rows of a report add up to its total: every additive figure both ways,
+    and, where they differ, why, in sentences the page and the API show as they are.
+
+    Rows and total are counted from different chains on purpose (a team counts its home
+    visitors' weeks with each family; an agency counts each family's weeks once), so a
+    difference is not an error, but it must never be left for the reader to puzzle out.
+    """
+
+    rows_label: str  # "teams", "home visitors", "families"
+    figures: tuple[Figure, ...]
+    reasons: tuple[str, ...]
+
+    @property
+    def adds_up(self) -> bool:
+        return all(f.difference == 0 for f in self.figures)
+
+
 @dataclass
 class FidelityRow:
     unit: FidelityUnit  # a part of the report's unit, or one unit of the level
     # None: no data in the period. Outside an agency, the suppressed figures (a dict of
     # the same shape, `imhhv.core.fidelity.public`) instead of the summary.
     summary: FidelitySummary | dict | None
+    alerts: tuple[NamedAlert, ...] = ()  # the summary's disengagement alerts, named
 
 
 @dataclass
@@ -437,6 +486,12 @@ class FidelityReport:
     home visitors, an agency's teams, the state's agencies) and its weekly `trend`.
     Without: one row per unit of `level` the person may see (the API's list).
     `identifiable` is False for figures shown outside an agency (no family ids).
+
+    `this_week`: when the period ends with the last week that is over, the current week
+    so far (a week that is not over), shown beside the trend and marked as such, never
+    added into a figure. `alerts`: the total's disengagement alerts, named for viewers
+    who may open the families (none outside an agency: counts only). `adds_up`: how the
+    rows add up to the total (a unit's report inside an agency).
     """
 
     level: str
@@ -446,6 +501,158 @@ class FidelityReport:
     rows: list[FidelityRow]
     trend: list[WeekCoverage] | list[dict] = field(default_factory=list)
     identifiable: bool = True
+    this_week: WeekCoverage | dict | None = None
+    alerts: tuple[NamedAlert, ...] = ()
+    adds_up: AddsUp | None = None
+
+
+# The additive figures of a summary, compared between a report's rows and its total.
+ADDITIVE = (
+    ("Families", lambda s: s.families),
+    ("Home visits", lambda s: s.completed_home_visits),
+    ("Other contacts", lambda s: s.completed_contacts),
+    ("Weeks a home visit was expected", lambda s: s.coverage.expected_weeks),
+    ("Weeks with a home visit", lambda s: s.coverage.covered_weeks),
+    ("Disengagement alerts", lambda s: len(s.disengaged)),
+)
+
+
+def _figures(total: FidelitySummary | None, parts: Iterable) -> dict[str, Figure]:
+    present = [s for s in parts if s is not None]
+    return {
+        label: Figure(label, get(total) if total is not None else 0, sum(get(s) for s in present))
+        for label, get in ADDITIVE
+    }
+
+
+def _families(n: int) -> str:
+    return f"{n} family" if n == 1 else f"{n} families"
+
+
+def _agency_adds_up(total, team_summaries, family_sets: dict) -> AddsUp:
+    """The agency's teams against the agency. The agency counts every family of the
+    agency and each family's week once; a team counts the weeks its current home
+    visitors had each family. What falls between is named: families that moved between
+    teams (counted by each), families with no home visitor on a team, visits by staff
+    who are not a team's home visitors now, weeks split by a transfer."""
+    figures = _figures(total, team_summaries)
+    teams_of: dict[int, int] = defaultdict(int)
+    for families in family_sets.values():
+        for family_id in families:
+            teams_of[family_id] += 1
+    moved = sum(1 for n in teams_of.values() if n > 1)
+    no_team = figures["Families"].total - len(teams_of)
+    reasons = []
+    if moved:
+        reasons.append(
+            f"{_families(moved)} moved between teams in this period: each team counts "
+            "the family for its own weeks, the agency counts it once."
+        )
+    if no_team > 0:
+        reasons.append(
+            f"{_families(no_team)} had no home visitor on a team in this period (not "
+            "assigned, or with a supervisor, a home visitor without a team or staff who "
+            "have left): the agency counts them, no team does."
+        )
+    if figures["Home visits"].difference or figures["Other contacts"].difference:
+        reasons.append(
+            "Visits made by staff who are not home visitors on a team now (a supervisor, "
+            "a home visitor without a team, staff who moved or left) count for the "
+            "agency, not for a team."
+        )
+    if (
+        figures["Weeks a home visit was expected"].difference
+        or figures["Weeks with a home visit"].difference
+    ):
+        reasons.append(
+            "A team counts a family's week when one of its home visitors had the family "
+            "for 4 days or more of it; a week with no home visitor on a team, or split "
+            "by a transfer, counts for the agency only."
+        )
+    if figures["Disengagement alerts"].difference:
+        reasons.append(
+            "A team raises an alert when the family's home visitor today is on the team "
+            "and has not made a home visit for 3 weeks or more; the agency raises it "
+            "after 3 weeks without a home visit by anyone."
+        )
+    return _adds_up("teams", figures, reasons)
+
+
+def _team_adds_up(total, visitor_summaries, families: dict) -> AddsUp:
+    """The team's home visitors against the team: the team's figures are their sums,
+    except that a family two of them had in the period counts once for the team."""
+    figures = _figures(total, visitor_summaries)
+    shared = sum(1 for visitors in families.values() if len(visitors) > 1)
+    reasons = []
+    if shared:
+        reasons.append(
+            f"{_families(shared)} had more than one of the team's home visitors in this "
+            "period (a transfer): each home visitor counts the family for their own "
+            "weeks, the team counts it once."
+        )
+    if figures["Disengagement alerts"].difference:
+        reasons.append("A family on two home visitors' lists raises one alert for the team.")
+    return _adds_up("home visitors", figures, reasons)
+
+
+def _visitor_adds_up(total, family_summaries, hidden: int) -> AddsUp:
+    """A home visitor's families against their total: families the viewer cannot open
+    today (transferred since, for example) count in the total but are not listed."""
+    figures = _figures(total, family_summaries)
+    reasons = []
+    if hidden:
+        reasons.append(
+            f"{_families(hidden)} that had this home visitor in the period and cannot be "
+            "opened by you today (transferred since, for example) count in the totals "
+            "but are not listed."
+        )
+    return _adds_up("families", figures, reasons)
+
+
+def _adds_up(rows_label: str, figures: dict[str, Figure], reasons: list[str]) -> AddsUp:
+    result = AddsUp(rows_label, tuple(figures.values()), tuple(reasons))
+    if not result.adds_up and not reasons:  # never a difference without a word
+        reasons.append(f"The {rows_label} are counted over their own weeks with each family.")
+        result = AddsUp(rows_label, result.figures, tuple(reasons))
+    return result
+
+
+def _named(user: User, summaries: Iterable) -> dict[int, str]:
+    """Names of the families alerted in `summaries` that `user` may open today: from
+    `families_visible_to`, the one way to name a family (one query, none if no alert)."""
+    ids = {d.family_id for s in summaries if s is not None for d in s.disengaged}
+    if not ids:
+        return {}
+    return dict(
+        families_visible_to(user).filter(pk__in=sorted(ids)).values_list("pk", "display_name")
+    )
+
+
+def _alerts_of(summary, names: dict[int, str]) -> tuple[NamedAlert, ...]:
+    if summary is None:
+        return ()
+    return tuple(
+        NamedAlert(
+            d.family_id if d.family_id in names else None,
+            names.get(d.family_id),
+            d.weeks_without_visit,
+            d.last_visit,
+        )
+        for d in summary.disengaged
+    )
+
+
+def _trend_and_this_week(
+    rows: QuerySet, period: Period, today: date
+) -> tuple[list[WeekCoverage], WeekCoverage | None]:
+    """The period's weekly trend and, when the period ends with the last week that is
+    over, this week so far (else None): one query for both. This week is shown apart and
+    marked as not over; it is never part of a figure of the period."""
+    monday = week_start(today)
+    if period.end != monday - timedelta(days=1):
+        return _trend(rows, period), None
+    weeks = _trend(rows, Period(period.start, monday + timedelta(days=6)))
+    return weeks[:-1], weeks[-1]
 
 
 def _deny(level: str, unit_id, reason: str, *, not_found: bool) -> None:
@@ -501,6 +708,9 @@ def fidelity_report(
     identifiable = not user.can("view_state_reports")
     unit = units[0] if unit_id is not None else None
     named_families: list[int] = []
+    this_week: WeekCoverage | None = None
+    adds_up: AddsUp | None = None
+    alerts: tuple[NamedAlert, ...] = ()
 
     days_off = holidays_between(start - timedelta(days=7), today + timedelta(days=31))
 
@@ -531,8 +741,11 @@ def fidelity_report(
             ]
             named_families = sorted(visible)
             total = by_visitor[unit.id]
-            trend = _trend(
-                fidelity_facts(user, VisitorWeekTotals).filter(visitor_id=unit.id), period
+            adds_up = _visitor_adds_up(
+                total, [r.summary for r in rows], len(set(summaries) - set(visible))
+            )
+            trend, this_week = _trend_and_this_week(
+                fidelity_facts(user, VisitorWeekTotals).filter(visitor_id=unit.id), period, today
             )
     elif level == "team":
         # The teams are visible to the user, so are their home visitors
@@ -540,9 +753,8 @@ def fidelity_report(
         members = _team_members(u.id for u in units)
         ids = [m.user_id for m in members]
         per_visitor = _visitor_parts(user, ids, period, today)  # read once for both
-        by_team = _team_parts(user, members, period, today, per_visitor).summaries(
-            [u.id for u in units], period, today, days_off
-        )
+        team_parts = _team_parts(user, members, period, today, per_visitor)
+        by_team = team_parts.summaries([u.id for u in units], period, today, days_off)
         if unit is None:
             rows = [FidelityRow(u, by_team[u.id]) for u in units]
             total, trend = None, []
@@ -556,8 +768,11 @@ def fidelity_report(
                 for m in members
             ]
             total = by_team[unit.id]
-            trend = _trend(
-                fidelity_facts(user, VisitorWeekTotals).filter(visitor_id__in=ids), period
+            adds_up = _team_adds_up(
+                total, [r.summary for r in rows], team_parts.family_sets.get(unit.id, {})
+            )
+            trend, this_week = _trend_and_this_week(
+                fidelity_facts(user, VisitorWeekTotals).filter(visitor_id__in=ids), period, today
             )
     elif level == "agency":
         ids = [u.id for u in units]
@@ -571,15 +786,18 @@ def fidelity_report(
 
             teams = list(Team.objects.filter(agency_id=unit.id).order_by("name", "pk"))
             members = _team_members(t.pk for t in teams)
-            by_team = _team_parts(user, members, period, today).summaries(
-                [t.pk for t in teams], period, today, days_off
-            )
+            team_parts = _team_parts(user, members, period, today)
+            by_team = team_parts.summaries([t.pk for t in teams], period, today, days_off)
             rows = [
                 FidelityRow(FidelityUnit("team", t.pk, t.name, unit.id), by_team[t.pk])
                 for t in teams
             ]
             total = by_agency[unit.id]
-            trend = _trend(fidelity_facts(user, AgencyWeekTotals).filter(agency_id=unit.id), period)
+            if identifiable:  # figures shown outside an agency are suppressed: no sums
+                adds_up = _agency_adds_up(total, [r.summary for r in rows], team_parts.family_sets)
+            trend, this_week = _trend_and_this_week(
+                fidelity_facts(user, AgencyWeekTotals).filter(agency_id=unit.id), period, today
+            )
     else:
         from imhhv.agencies.models import Agency
 
@@ -593,14 +811,20 @@ def fidelity_report(
         ]
         unit = unit or units[0]
         total = _merged(parts, ids).summaries([None], period, today, days_off)[None]
-        trend = _trend(fidelity_facts(user, AgencyWeekTotals).filter(agency_id__in=ids), period)
+        trend, this_week = _trend_and_this_week(
+            fidelity_facts(user, AgencyWeekTotals).filter(agency_id__in=ids), period, today
+        )
 
     if not identifiable and level in ("agency", "state"):
         # Shown outside an agency: every count and rate through the one suppression rule.
         figures, total = public_figures([r.summary for r in rows], total)
         for row, shown in zip(rows, figures, strict=True):
             row.summary = shown
-        trend = public_trend(trend)
+        public = public_trend([*trend, *([this_week] if this_week is not None else [])])
+        if this_week is not None:
+            trend, this_week = public[:-1], public[-1]
+        else:
+            trend = public
     else:
         # Families named or listed by id (disengagement alerts) are named in the event.
         shown = [total, *(r.summary for r in rows)]
@@ -608,6 +832,10 @@ def fidelity_report(
             set(named_families)
             | {d.family_id for s in shown if s is not None for d in s.disengaged}
         )
+        names = _named(user, shown)
+        alerts = _alerts_of(total, names)
+        for row in rows:
+            row.alerts = _alerts_of(row.summary, names)
     details = {"start": start.isoformat(), "end": end.isoformat(), "units": len(rows)}
     if named_families:
         details["family_ids"] = named_families
@@ -617,4 +845,6 @@ def fidelity_report(
         object_id=unit.id if unit is not None and unit_id is not None else "",
         details=details,
     )
-    return FidelityReport(level, period, unit, total, rows, trend, identifiable)
+    return FidelityReport(
+        level, period, unit, total, rows, trend, identifiable, this_week, alerts, adds_up
+    )

@@ -6,8 +6,11 @@ Each page is an adapter over `imhhv.visits.fidelity.fidelity_report`, the same c
 the period limit and the audit event all live in that call.
 
 A period that cannot be read (not a date, ends before it starts, longer than two years)
-shows its message above the figures, which are then those of the default period: the
-page stays useful and says what was wrong.
+is never reset silently: the form keeps what was typed and shows each message on its
+field (From or To), a summary above the figures links to the fields and says that the
+figures are those of the default period instead (the last 12 weeks that are over), so
+the page stays useful and says what was wrong. The API answers the same period with a
+400 and the same field errors (`imhhv/api/fidelity.py`).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,13 +29,16 @@ from imhhv.visits.fidelity import (
     parse_period,
 )
 
+PERIOD_FIELDS = {"start": "From", "end": "To"}
 
-def _period(request: HttpRequest) -> tuple[Period, list[str]]:
+
+def _period(request: HttpRequest) -> tuple[Period, dict[str, list[str]]]:
+    """The period asked for, or the default one and the field errors saying why not."""
     today = timezone.localdate()
     try:
-        return parse_period(request.GET, today=today), []
+        return parse_period(request.GET, today=today), {}
     except ValidationError as error:
-        return default_period(today), [m for ms in error.message_dict.values() for m in ms]
+        return default_period(today), error.message_dict
 
 
 @policy(SIGNED_IN)
@@ -51,8 +57,16 @@ def fidelity_home(request: HttpRequest) -> HttpResponse:
 
 
 def _render(
-    request: HttpRequest, template: str, report: FidelityReport, problems: list[str], **extra
+    request: HttpRequest,
+    template: str,
+    report: FidelityReport,
+    errors: dict[str, list[str]],
+    **extra,
 ) -> HttpResponse:
+    if errors:  # what was typed stays in the form, beside its message
+        typed = {name: request.GET.get(name, "") for name in PERIOD_FIELDS}
+    else:
+        typed = {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()}
     return render(
         request,
         template,
@@ -60,7 +74,16 @@ def _render(
             "report": report,
             "start": report.period.start,
             "end": report.period.end,
-            "period_problems": problems,
+            "period_errors": errors,
+            "period_problems": [
+                (name if name in PERIOD_FIELDS else "", PERIOD_FIELDS.get(name, ""), message)
+                for name, messages in errors.items()
+                for message in messages
+            ],
+            "typed": typed,
+            "this_week": report.this_week,
+            "alerts": report.alerts,
+            "adds_up": report.adds_up,
             "total": report.total,
             "rows": [(r.unit.name, r.unit.id, r.summary) for r in report.rows],
             "trend": report.trend,

@@ -21,7 +21,7 @@ PAGES = [
     ("sup_a", "visits:team_week", None, 19),  # +3: planned visits (families, plans, episodes)
     ("hv_a", "visits:fidelity_visitor", "hv_a", 25),
     ("sup_a", "visits:fidelity_team", "team_a", 26),
-    ("admin_a", "visits:fidelity_agency", None, 25),
+    ("admin_a", "visits:fidelity_agency", None, 26),  # +1: the alerted families, named (issue 9)
     ("state_admin", "visits:fidelity_state", None, 21),
 ]
 

@@ -84,6 +84,9 @@ EXCLUDED: dict[str, str] = {
     "drafts:save": "a draft's form and record key, tested in imhhv/drafts/tests",
     "drafts:discard": "a draft's form and record key, tested in imhhv/drafts/tests",
     "api:draft": "a draft's form and record key, tested in imhhv/api/tests/test_drafts.py",
+    # An agency's aggregates for the state, no person's data: its access and its one event
+    # are tested in imhhv/reports/tests/test_state_agency.py.
+    "reports:state_agency": "agency aggregates, tested in imhhv/reports/tests",
 }
 # Patterns that need their object in another state than the default one.
 OBJECT_VARIANTS = {

@@ -312,7 +312,7 @@ def test_state_home_shows_waitlist_counts_without_names(cast, intake, login):
     for referral in Referral.objects.all():
         screen(intake, referral)
     page = login(cast.state_admin).get(reverse("reports:home"))
-    row = next(r for r in page.context["rows"] if r.agency == cast.agency_a)
+    row = next(r for r in page.context["home"].rows if r.agency == cast.agency_a)
     assert row.waiting == 11
     assert b"Person1" not in page.content
 

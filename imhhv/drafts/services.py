@@ -62,16 +62,22 @@ def clean_data(data) -> dict[str, list[str]]:
     return cleaned
 
 
-@transaction.atomic
 def save_draft(*, user, form: str, record_key: str, data, via: str = "autosave") -> Draft:
     """Create or replace `user`'s draft of `form` for `record_key`.
 
     `via` says how it came ("autosave", "submit", "timeout", "api") for the audit event.
     Raises Http404 / PermissionDenied (the record is not the user's to write: one denied
-    event) or `DraftInvalid` (bad data, nothing saved).
+    event) or `DraftInvalid` (bad data, nothing saved). The check runs before the write's
+    transaction, so the denial's event is not rolled back with it.
     """
     check_record(user, form=form, record_key=record_key, action="draft.save")
     cleaned = clean_data(data)
+    with transaction.atomic():
+        return _write(user=user, form=form, record_key=record_key, data=cleaned, via=via)
+
+
+def _write(*, user, form: str, record_key: str, data: dict, via: str) -> Draft:
+    cleaned = data
     now = timezone.now()
     draft = drafts_visible_to(user).filter(form=form, record_key=record_key).first()
     if draft is None:

@@ -129,7 +129,30 @@ class ReferralChildForm(forms.Form):
 class PeopleFormSet(forms.BaseFormSet):
     """A formset of people. `filled()` gives the cleaned data of every person to keep:
     prefilled forms (kept as shown unless ticked "Leave out") and extra forms the user
-    filled in; blank extra forms are ignored."""
+    filled in; blank extra forms are ignored.
+
+    Its messages name the people (`person`, `people`) instead of Django's "Please submit
+    at least 1 form" (issue 9); a missing or tampered management form (a stale page, a
+    hand-made post) asks to reload instead of listing technical field names.
+    """
+
+    person = "person"
+    people = "people"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        at_least = (
+            f"Fill in at least one {self.person}."
+            if self.min_num == 1
+            else f"Fill in at least %(num)d {self.people}."
+        )
+        self.error_messages = {
+            **self.error_messages,
+            "too_few_forms": at_least,
+            "too_many_forms": f"Fill in at most %(num)d {self.people}.",
+            "missing_management_form": "This form was incomplete or out of date. Reload the "
+            "page and enter the details again.",
+        }
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -146,11 +169,21 @@ class PeopleFormSet(forms.BaseFormSet):
         return kept
 
 
+class CaregiverRows(PeopleFormSet):
+    person = "caregiver"
+    people = "caregivers"
+
+
+class ChildRows(PeopleFormSet):
+    person = "child"
+    people = "children"
+
+
 CaregiverFormSet = forms.formset_factory(
-    PersonForm, formset=PeopleFormSet, extra=2, max_num=4, min_num=1, validate_min=True
+    PersonForm, formset=CaregiverRows, extra=2, max_num=4, min_num=1, validate_min=True
 )
 ReferralChildFormSet = forms.formset_factory(
-    ReferralChildForm, formset=PeopleFormSet, extra=3, max_num=6
+    ReferralChildForm, formset=ChildRows, extra=3, max_num=6
 )
 
 
@@ -291,7 +324,7 @@ class ChildForm(forms.ModelForm):
 
 EnrollCaregiverFormSet = forms.formset_factory(
     CaregiverForm,
-    formset=PeopleFormSet,
+    formset=CaregiverRows,
     extra=1,
     max_num=6,
     min_num=1,
@@ -300,7 +333,7 @@ EnrollCaregiverFormSet = forms.formset_factory(
 )
 EnrollChildFormSet = forms.formset_factory(
     ChildForm,
-    formset=PeopleFormSet,
+    formset=ChildRows,
     extra=1,
     max_num=6,
     min_num=1,
@@ -351,9 +384,7 @@ class AssignForm(VersionForm):
     def __init__(self, *args, visitors=(), loads=None, current_visitor_id=None, **kwargs):
         loads = loads or {}
         listed = [
-            m
-            for m in visitors
-            if m.role != Role.SUPERVISOR or loads.get(m.user_id, (0, 0))[0] > 0
+            m for m in visitors if m.role != Role.SUPERVISOR or loads.get(m.user_id, (0, 0))[0] > 0
         ]
         current_listed = current_visitor_id in {m.user_id for m in listed}
         if current_listed:

@@ -307,16 +307,21 @@ class Child(models.Model):
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=False) | Q(due_date__isnull=False),
                 name="child_born_or_expected",
+                violation_error_message=(
+                    "Give the child's birth date, or the due date for an expected child."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(gestational_age_weeks__isnull=True)
                 | Q(gestational_age_weeks__gte=20, gestational_age_weeks__lte=45),
                 name="child_gestational_age_in_range",
+                violation_error_message="Gestational age at birth is between 20 and 45 weeks.",
             ),
             models.CheckConstraint(
                 condition=Q(birth_weight_grams__isnull=True)
                 | Q(birth_weight_grams__gte=200, birth_weight_grams__lte=7000),
                 name="child_birth_weight_in_range",
+                violation_error_message="Birth weight is between 200 and 7,000 grams.",
             ),
         ]
 
@@ -350,6 +355,7 @@ class Consent(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_on__isnull=True) | Q(revoked_on__gte=models.F("given_on")),
                 name="consent_revoked_after_given",
+                violation_error_message="A consent cannot be revoked before the day it was given.",
             )
         ]
 
@@ -403,11 +409,15 @@ class Enrollment(models.Model):
                 condition=Q(discharged_on__isnull=True)
                 | Q(discharged_on__gte=models.F("enrolled_on")),
                 name="enrollment_discharged_after_enrolled",
+                violation_error_message="The discharge date cannot be before the enrollment date.",
             ),
             models.UniqueConstraint(
                 fields=["family"],
                 condition=Q(discharged_on__isnull=True),
                 name="one_open_enrollment_per_family",
+                violation_error_message=(
+                    "This family already has an open episode: discharge it first."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(gestational_weeks_at_enrollment__isnull=True)
@@ -415,6 +425,7 @@ class Enrollment(models.Model):
                     gestational_weeks_at_enrollment__gte=4, gestational_weeks_at_enrollment__lte=42
                 ),
                 name="enrollment_gestational_weeks_in_range",
+                violation_error_message="Weeks of pregnancy at enrollment are between 4 and 42.",
             ),
         ]
 
@@ -448,6 +459,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="assignment_ends_after_start",
+                violation_error_message="An assignment cannot end before it starts.",
             ),
         ]
 

@@ -45,7 +45,11 @@ class KeyComponent(models.Model):
         ordering = ["catalogue", "order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["catalogue", "code"], name="component_code_unique_in_catalogue"
+                fields=["catalogue", "code"],
+                name="component_code_unique_in_catalogue",
+                violation_error_message=(
+                    "This catalogue already has a key component with that code."
+                ),
             )
         ]
 
@@ -69,7 +73,9 @@ class Strategy(models.Model):
         verbose_name_plural = "strategies"
         constraints = [
             models.UniqueConstraint(
-                fields=["component", "code"], name="strategy_code_unique_in_component"
+                fields=["component", "code"],
+                name="strategy_code_unique_in_component",
+                violation_error_message="This key component already has a strategy with that code.",
             )
         ]
 
@@ -117,6 +123,9 @@ class VisitPlan(models.Model):
                 condition=~Q(frequency="paused")
                 | (Q(paused_until__isnull=False) & Q(paused_until__gte=F("effective_from"))),
                 name="paused_plan_has_an_end",
+                violation_error_message=(
+                    "A pause needs an end date on or after the day the plan changes."
+                ),
             ),
         ]
 
@@ -207,6 +216,9 @@ class Visit(models.Model):
                 | Q(started_at__isnull=True)
                 | Q(ended_at__gt=F("started_at")),
                 name="visit_ends_after_start",
+                violation_error_message=(
+                    "A visit ends after it starts: check the start and end times."
+                ),
             ),
         ]
 
@@ -235,8 +247,16 @@ class StrategyResponse(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["visit", "strategy"], name="one_response_per_strategy"),
-            models.CheckConstraint(condition=Q(value__lte=3), name="strategy_value_in_range"),
+            models.UniqueConstraint(
+                fields=["visit", "strategy"],
+                name="one_response_per_strategy",
+                violation_error_message="Each strategy takes one answer per visit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__lte=3),
+                name="strategy_value_in_range",
+                violation_error_message="A strategy's rating is from 0 to 3.",
+            ),
         ]
 
     def __str__(self) -> str:

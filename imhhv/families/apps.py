@@ -11,3 +11,12 @@ class FamiliesConfig(AppConfig):
         from imhhv.families.drafting import register_forms
 
         register_forms()
+
+        # The audit page finds families by name in the reader's scope and links events to
+        # charts and referrals; audit sits below families, so it asks through a registry.
+        from imhhv.audit.access import register_family_finder, register_record_links
+        from imhhv.families.queries import family_ids_named, family_links, referral_links
+
+        register_family_finder(family_ids_named)
+        register_record_links("family", family_links)
+        register_record_links("referral", referral_links)

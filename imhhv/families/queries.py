@@ -19,6 +19,7 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
@@ -33,6 +34,7 @@ from imhhv.families.access import (
     families_visible_to,
     get_family_for_user,
     get_referral_for_user,
+    parse_id,
     referral_identity_visible,
     referrals_visible_to,
 )
@@ -642,3 +644,30 @@ def capacity(user: User, *, via: str = "page") -> tuple[Agency, list[VisitorCapa
         details={"home_visitors": len(rows), "via": via},
     )
     return agency, rows
+
+
+# --- for the audit page (registered in imhhv.audit.access by FamiliesConfig.ready) -------
+
+
+def family_ids_named(user: User, text: str, *, limit: int = 200) -> list[int]:
+    """Ids of the families in `user`'s scope (any status) whose names match `text`: the
+    audit page's family filter. Not audited here: the page's `audit.view` event records
+    the ids it resolved."""
+    found = search_families(user, FamilyFilters(q=text, status="all"))
+    return list(found.values_list("pk", flat=True)[:limit])
+
+
+def _ids(ids: list[str]) -> list[int]:
+    return [pk for pk in (parse_id(i) for i in ids) if pk is not None]
+
+
+def family_links(user: User, ids: list[str]) -> dict[str, str]:
+    """{id: chart url} for the families among `ids` that `user` may open."""
+    visible = families_visible_to(user).filter(pk__in=_ids(ids)).values_list("pk", flat=True)
+    return {str(pk): reverse("families:detail", args=[pk]) for pk in visible}
+
+
+def referral_links(user: User, ids: list[str]) -> dict[str, str]:
+    """{id: url} for the referrals among `ids` that `user` may open (intake staff)."""
+    visible = referrals_visible_to(user).filter(pk__in=_ids(ids)).values_list("pk", flat=True)
+    return {str(pk): reverse("families:referral", args=[pk]) for pk in visible}

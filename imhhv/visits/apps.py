@@ -39,3 +39,17 @@ class VisitsConfig(AppConfig):
                 .values("started_at")[:1]
             )
         )
+
+        # The audit page links a visit's events to the visit when the reader may see it
+        # (audit sits below visits: a registry, imhhv.audit.access).
+        from django.urls import reverse
+
+        from imhhv.audit.access import register_record_links
+        from imhhv.visits.access import visits_visible_to
+
+        def visit_links(user, ids: list[str]) -> dict[str, str]:
+            numbers = [int(i) for i in ids if i.isdigit() and len(i) < 19]
+            visible = visits_visible_to(user).filter(pk__in=numbers).values_list("pk", flat=True)
+            return {str(pk): reverse("visits:detail", args=[pk]) for pk in visible}
+
+        register_record_links("visit", visit_links)

@@ -10,8 +10,15 @@ each level needs, the period (default the last 12 weeks, at most two years:
 - With `unit`: `results` holds that unit, and `parts` its parts (a home visitor's
   families, a team's home visitors, an agency's teams, the state's agencies).
 
+With `unit`, also `trend` (the weekly figures of the period), `this_week` (the week that
+is not over, so far, with `partial: true`: never part of a figure) and, inside an agency,
+`adds_up` (the total and the sum of the parts per figure, and why they differ).
+
 A level the caller may not see answers 403, a unit outside it 404 (both audited); bad
-parameters 400 with field errors. Figures shown outside an agency carry no family ids.
+parameters 400 with field errors: a period that ends before it starts or is longer than
+two years is refused with the field at fault (`start` or `end`), never reset to the
+default. Figures shown outside an agency carry no family ids; inside, a disengagement
+alert names the family (`family_name`, with its id) only when the caller may open it.
 """
 
 from dataclasses import asdict
@@ -25,7 +32,7 @@ from imhhv.accounts.policies import SIGNED_IN
 from imhhv.api.common import BAD_INPUT, FORBIDDEN, NOT_FOUND, PolicyAPIView, validated
 from imhhv.core.fidelity import FidelitySummary
 from imhhv.visits.access import FIDELITY_LEVELS
-from imhhv.visits.fidelity import FidelityReport, fidelity_report, period_from
+from imhhv.visits.fidelity import FidelityReport, NamedAlert, fidelity_report, period_from
 
 MAX_ID = 2**31 - 1
 
@@ -50,51 +57,106 @@ class FidelityResultOut(serializers.Serializer):
     metrics = serializers.DictField(allow_null=True, help_text="The fidelity summary.")
 
 
+class WeekOut(serializers.Serializer):
+    week = serializers.DateField(help_text="The Monday.")
+    expected = serializers.IntegerField(allow_null=True)
+    covered = serializers.IntegerField(allow_null=True)
+    share = serializers.FloatField(allow_null=True)
+    planned = serializers.FloatField(allow_null=True)
+    delivered = serializers.IntegerField(allow_null=True)
+    plan_share = serializers.FloatField(allow_null=True)
+    partial = serializers.BooleanField(help_text="True for the week that is not over yet.")
+
+
+class FigureOut(serializers.Serializer):
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    rows = serializers.IntegerField(help_text="The sum of the parts.")
+    difference = serializers.IntegerField()
+
+
+class AddsUpOut(serializers.Serializer):
+    parts = serializers.CharField(help_text="What the parts are: teams, home visitors...")
+    adds_up = serializers.BooleanField()
+    figures = FigureOut(many=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
 class FidelityOut(serializers.Serializer):
     level = serializers.CharField()
     start = serializers.DateField()
     end = serializers.DateField()
     results = FidelityResultOut(many=True)
     parts = FidelityResultOut(many=True)
+    trend = WeekOut(many=True)
+    this_week = WeekOut(allow_null=True)
+    adds_up = AddsUpOut(allow_null=True)
 
 
-def summary_json(summary: FidelitySummary | dict | None, *, with_family_ids: bool) -> dict | None:
+def summary_json(
+    summary: FidelitySummary | dict | None, *, alerts: tuple[NamedAlert, ...] | None
+) -> dict | None:
     """A summary as JSON; figures already suppressed for outside an agency (a dict) as
-    they are."""
+    they are. `alerts`: the summary's disengagement alerts as the report named them
+    (None outside an agency: the count only)."""
     if summary is None or isinstance(summary, dict):
         return summary
     data = asdict(summary)
     data["start"], data["end"] = summary.start.isoformat(), summary.end.isoformat()
     disengaged = data.pop("disengaged")
     data["disengaged_count"] = len(disengaged)
-    if with_family_ids:
+    if alerts is not None:
         data["disengaged"] = [
-            {**d, "last_visit": d["last_visit"].isoformat() if d["last_visit"] else None}
-            for d in disengaged
+            {
+                "family_id": a.family_id,
+                "family_name": a.name,
+                "weeks_without_visit": a.weeks_without_visit,
+                "last_visit": a.last_visit.isoformat() if a.last_visit else None,
+            }
+            for a in alerts
         ]
     return data
 
 
-def _result(unit, summary, *, with_family_ids: bool) -> dict:
+def _result(unit, summary, alerts, *, identifiable: bool) -> dict:
     return {
         "unit": {"type": unit.level, "id": unit.id, "name": unit.name},
-        "metrics": summary_json(summary, with_family_ids=with_family_ids),
+        "metrics": summary_json(summary, alerts=alerts if identifiable else None),
     }
+
+
+def _week(week, *, partial: bool = False) -> dict:
+    data = dict(week) if isinstance(week, dict) else {**asdict(week), "plan_share": week.plan_share}
+    return {**data, "partial": partial}
 
 
 def report_json(report: FidelityReport) -> dict:
     ids = report.identifiable
-    parts = [_result(r.unit, r.summary, with_family_ids=ids) for r in report.rows]
+    parts = [_result(r.unit, r.summary, r.alerts, identifiable=ids) for r in report.rows]
     if report.unit is not None:
-        results = [_result(report.unit, report.total, with_family_ids=ids)]
+        results = [_result(report.unit, report.total, report.alerts, identifiable=ids)]
     else:
         results, parts = parts, []
+    adds_up = report.adds_up
     return {
         "level": report.level,
         "start": report.period.start,
         "end": report.period.end,
         "results": results,
         "parts": parts,
+        "trend": [_week(w) for w in report.trend],
+        "this_week": _week(report.this_week, partial=True) if report.this_week else None,
+        "adds_up": None
+        if adds_up is None
+        else {
+            "parts": adds_up.rows_label,
+            "adds_up": adds_up.adds_up,
+            "figures": [
+                {"label": f.label, "total": f.total, "rows": f.rows, "difference": f.difference}
+                for f in adds_up.figures
+            ],
+            "reasons": list(adds_up.reasons),
+        },
     }
 
 

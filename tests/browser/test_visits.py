@@ -114,12 +114,12 @@ def document_a_visit(page, cast, assert_accessible) -> str:
     addressed = components.get_by_role("group", name=re.compile("^Key components addressed"))
     addressed.get_by_label("Building an alliance", exact=True).check()
     addressed.get_by_label("Developmental guidance", exact=True).check()
-    components.get_by_role("group", name="Building an alliance: strategies used").get_by_label(
-        "Followed the family's lead on what to talk about"
-    ).select_option(label="Yes")
-    components.get_by_role("group", name="Developmental guidance: strategies used").get_by_label(
-        "Talked with the caregiver about what the child can do now and next"
-    ).select_option("2")
+    components.get_by_role("group", name="Building an alliance: strategies used").get_by_role(
+        "group", name=re.compile("^Followed the family's lead on what to talk about")
+    ).get_by_label("Yes", exact=True).check()
+    components.get_by_role("group", name="Developmental guidance: strategies used").get_by_role(
+        "group", name=re.compile("^Talked with the caregiver about what the child can do now")
+    ).get_by_label(re.compile("^2 – ")).check()
     note = page.get_by_role("region", name="Note", exact=True)
     note.get_by_label(
         "Asked the caregiver about concerns with the child's development or behaviour"
@@ -145,14 +145,18 @@ def document_a_visit(page, cast, assert_accessible) -> str:
     strategies = page.get_by_role("table", name="Strategies")
     expect(
         strategies.get_by_role("row", name=re.compile("Followed the family's lead"))
-    ).to_contain_text("yes")
+    ).to_contain_text("Yes")
     expect(
         strategies.get_by_role("row", name=re.compile("what the child can do now"))
-    ).to_contain_text("2 of 3")
+    ).to_contain_text(re.compile("2 – "))
     expect(page.locator(".note")).to_have_text(FIRST_NOTE)
     assert_accessible(page, "the visit page")
 
-    # Sign the note.
+    # Sign the note: its own page, with the attestation (tests/browser/test_visit_form.py
+    # checks the refusal without it).
+    page.get_by_role("link", name="Sign the note").click()
+    expect(page).to_have_url(path_is(f"{visit_path}sign/"))
+    page.get_by_label("I attest this note is accurate and complete").check()
     with page.expect_navigation():
         page.get_by_role("button", name="Sign the note").click()
     expect(page).to_have_url(path_is(visit_path))
@@ -160,7 +164,7 @@ def document_a_visit(page, cast, assert_accessible) -> str:
         "Note signed. Later changes are amendments with a reason."
     )
     expect(page.locator(".tag-ok")).to_have_text(re.compile(r"^Signed "))
-    expect(page.get_by_role("button", name="Sign the note")).to_have_count(0)
+    expect(page.get_by_role("link", name="Sign the note")).to_have_count(0)
     assert_accessible(page, "the signed visit page")
 
     # Amend the signed note: a reason, a changed note; the old text stays readable.

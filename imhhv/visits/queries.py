@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -78,7 +78,15 @@ def visit_plan_for(family: Family, *, audit: bool = True, via: str = "") -> Plan
     return PlanView(family, current, history)
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
+
+
 def week_bounds(day: date) -> tuple[datetime, datetime]:
+    """The week of `day` as aware datetimes [Monday 00:00, next Monday 00:00). A day no
+    program week can be in (the week's end would overflow the calendar) is bad input:
+    ValidationError keyed by "week" (a 400 from the API; the pages never pass one)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError({"week": ["Choose a day between 1900 and 9000."]})
     monday = week_start(day)
     start = timezone.make_aware(datetime.combine(monday, time.min))
     return start, start + timedelta(days=7)

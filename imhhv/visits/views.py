@@ -35,7 +35,15 @@ from imhhv.visits.forms import (
     narrative_conflicts,
     prefill,
 )
-from imhhv.visits.queries import documented_late, my_week, plan_on, team_week, visit_plan_for
+from imhhv.visits.queries import (
+    FIRST_DAY,
+    LAST_DAY,
+    documented_late,
+    my_week,
+    plan_on,
+    team_week,
+    visit_plan_for,
+)
 
 DRAFT_FORM = "visit-note"  # imhhv.visits.drafting registers it with imhhv.drafts
 
@@ -49,11 +57,13 @@ FIELD_OF = {
 
 
 def _day(request: HttpRequest) -> date:
-    """?week=YYYY-MM-DD, any day of the week; anything else means this week."""
+    """?week=YYYY-MM-DD, any day of the week; anything else (or a year no week of the
+    program can be in, whose week's end would overflow) means this week."""
     try:
-        return date.fromisoformat(request.GET.get("week", ""))
+        day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         return timezone.localdate()
+    return day if FIRST_DAY <= day <= LAST_DAY else timezone.localdate()
 
 
 @policy(capability("document_visits"))
@@ -68,6 +78,7 @@ def week(request: HttpRequest) -> HttpResponse:
             "next": summary.monday + timedelta(days=7),
             "days": [summary.monday + timedelta(days=i) for i in range(7)],
             "alerts": summary.alerts,
+            "today": timezone.localdate(),
         },
     )
 

@@ -103,11 +103,13 @@ def on_phone(page):
     return page
 
 
-def test_the_home_visitors_pages_fit_a_phone(page, sign_in, scene, fits):
+def test_the_home_visitors_pages_fit_a_phone(page, sign_in, scene, fits, settings):
     cast = scene
+    settings.DEMO_MODE = True  # the demo banner is on every page: it must fit too
     on_phone(page)
     sign_in(cast.hv_a.username)
     expect(page).to_have_url(path_is("/"))
+    expect(page.get_by_role("region", name="Demo notice")).to_be_visible()
     fits(page, "the home visitor's home page")
 
     page.goto("/visits/week/")
@@ -127,6 +129,13 @@ def test_the_home_visitors_pages_fit_a_phone(page, sign_in, scene, fits):
         f"Fidelity: {cast.hv_a.display_name()}"
     )
     fits(page, "the home visitor's fidelity page")
+    # The wide table scrolls inside its own box, which keyboard users can focus.
+    families = page.get_by_role("region", name="Families", exact=True)
+    expect(families).to_have_attribute("tabindex", "0")
+    assert families.evaluate("box => box.scrollWidth > box.clientWidth")
+    # The chart: this week apart, marked "so far".
+    expect(page.locator(".chart-row-partial")).to_contain_text("This week")
+    expect(page.locator(".chart-row-partial")).to_contain_text("so far")
     # The weekly table behind the chart, opened, still fits.
     page.get_by_text("Table of the weekly figures").click()
     fits(page, "the home visitor's fidelity page with the weekly table open")

@@ -16,6 +16,15 @@ families enrolled in the period (from enrollments).
 
 Reports cover whole weeks that are over (`period_from`): a week is the unit of the model's
 promise, and a week still running would count as missed before it ends.
+The week still running is shown apart (`FidelityReport.this_week`, "so far") when the
+period ends with the last week that is over, and is never added into a figure.
+
+A unit's parts are counted over their own chains, so they need not add up to the unit:
+`FidelityReport.adds_up` puts every additive figure of the total beside the sum of the
+parts and says why they differ (a family moved between teams counts for each; a family
+with no home visitor on a team, or a visit by a supervisor, counts for the agency only).
+Disengagement alerts are named here, from `families_visible_to` (`NamedAlert`), for
+viewers inside an agency; the state sees counts only.
 
 `fidelity_report(user, level=..., unit_id=..., period=...)` is the one use case: the
 fidelity pages and `GET /api/v1/fidelity/` call it and only render what it returns, so

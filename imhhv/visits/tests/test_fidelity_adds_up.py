@@ -148,3 +148,21 @@ def test_a_family_moved_between_home_visitors_of_one_team_counts_once_for_the_te
     assert figures(adds_up)["Home visits"] == (2, 2)
     assert adds_up.reasons[0].startswith("1 family had more than one of the team's home visitors")
     assert "How the home visitors add up" in page.content.decode()
+
+
+def test_the_states_row_for_an_agency_is_the_agencys_own_total(cast, login, catalogue):
+    """Above the small-cell limit, the state's row for agency A shows the figures of A's
+    own page (the total its teams are reconciled with), for the same period."""
+    from conftest import add_families
+
+    for agency, visitor in ((cast.agency_a, cast.hv_a), (cast.agency_b, cast.hv_b)):
+        for family in add_families(agency, visitor, 11, prefix=f"Test {agency.name}"):
+            VisitFactory(family=family, visitor=visitor, day=weeks_ago(1))
+    own = agency_page(login, cast).context["total"]
+    state = login(cast.state_admin).get(reverse("visits:fidelity_state"))
+    row = {name: s for name, _, s in state.context["rows"]}[cast.agency_a.name]
+    assert row["families"] == own.families == 14
+    assert row["completed_home_visits"] == own.completed_home_visits == 11
+    assert row["coverage"]["expected_weeks"] == own.coverage.expected_weeks
+    assert row["coverage"]["covered_weeks"] == own.coverage.covered_weeks == 11
+    assert "how its teams add up to it" in state.content.decode()

@@ -6,7 +6,7 @@ member's page is read-only history: its form is not shown, and a write is a 403.
 """
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,14 +15,14 @@ from imhhv.accounts import services
 from imhhv.accounts.access import (
     get_proposal_for_user,
     get_staff_for_user,
-    has_statewide_reach,
     proposals_visible_to,
-    staff_visible_to,
 )
-from imhhv.accounts.models import Membership, MembershipProposal
+from imhhv.accounts.models import MembershipProposal
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import capability, policy
-from imhhv.accounts.queries import proposal_record, staff_record
+from imhhv.accounts.queries import proposal_record, staff_record, staff_teams
+from imhhv.accounts.queries import staff_list as staff_list_query
+from imhhv.accounts.staff_filters import StaffFilterForm
 from imhhv.accounts.staff_forms import MembershipForm, NewStaffForm
 
 PENDING_MESSAGE = (
@@ -33,18 +33,23 @@ PENDING_MESSAGE = (
 
 @policy(capability("manage_staff"))
 def staff_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    current = Membership.objects.active().select_related("agency", "team")
-    if not has_statewide_reach(user):
-        # An agency sees its own membership of each person, never where they went next.
-        current = current.filter(agency_id=user.membership.agency_id)
-    staff = (
-        staff_visible_to(user)
-        .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
-        .order_by("last_name", "username")
+    """The staff list with its search and filters (imhhv.accounts.staff_filters); bad
+    filter input is a message above an empty list (400), and nothing is read."""
+    form = StaffFilterForm(request.GET or None, teams=staff_teams(request.user))
+    context = {"form": form, "keep": form.kept()}
+    try:
+        filters = form.filters()
+    except ValidationError:
+        context.update(errors=form.messages(), page=None, staff=[], pending=0)
+        return render(request, "accounts/staff_list.html", context, status=400)
+    shown = staff_list_query(request.user, filters=filters, page=request.GET.get("page"))
+    context.update(
+        page=shown.page,
+        staff=shown.page.object_list,
+        pending=shown.pending,
+        searched=bool(filters.audit() != {"search": False}),
     )
-    pending = proposals_visible_to(user).filter(status=MembershipProposal.Status.PENDING).count()
-    return render(request, "accounts/staff_list.html", {"staff": staff, "pending": pending})
+    return render(request, "accounts/staff_list.html", context)
 
 
 @policy(capability("manage_staff"))

@@ -9,17 +9,24 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from imhhv.accounts.policies import PUBLIC, SIGNED_IN
+from imhhv.accounts.policies import PUBLIC, SIGNED_IN, capability
+from imhhv.accounts.queries import staff_list, staff_teams
 from imhhv.accounts.services import record_failed_sign_in
+from imhhv.accounts.staff_filters import STAFF_STATUSES, StaffFilterForm
 from imhhv.api.common import (
+    BAD_INPUT,
+    FORBIDDEN,
+    NOT_FOUND,
     PolicyAPIView,
 )
+from imhhv.api.families import PageQuerySerializer, page_of, paged
 from imhhv.api.models import ApiToken
 from imhhv.api.permissions import PolicyPermission
 from imhhv.api.services import revoke_token, sign_in_for_api
 from imhhv.api.throttles import ApiUserThrottle, TokenSignInThrottle
 from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
+from imhhv.core.roles import Role
 
 GENERIC_LOGIN_ERROR = "Unable to sign in with that username and password."
 
@@ -148,3 +155,71 @@ class MeView(PolicyAPIView):
                 }
             ).data
         )
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+class StaffQuerySerializer(PageQuerySerializer):
+    """For the schema: `StaffFilterForm` validates, for this endpoint and the page alike."""
+
+    q = serializers.CharField(
+        required=False, max_length=100, help_text="Username, e-mail, or part of a name."
+    )
+    role = serializers.ChoiceField(
+        choices=[str(r) for r in Role], required=False, help_text="Current role here."
+    )
+    team = serializers.IntegerField(required=False, help_text="A team id you may see.")
+    status = serializers.ChoiceField(
+        choices=list(STAFF_STATUSES), default="all", help_text="Active here, or not."
+    )
+
+
+class StaffMembershipSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    agency = serializers.CharField(source="agency.name", allow_null=True)
+    team = serializers.CharField(source="team.name", allow_null=True)
+    fte = serializers.DecimalField(max_digits=4, decimal_places=2)
+
+
+class StaffSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+    is_active = serializers.BooleanField()
+    current_membership = serializers.SerializerMethodField()
+
+    def get_current_membership(self, person) -> dict | None:
+        current = (getattr(person, "current_memberships", None) or [None])[0]
+        return StaffMembershipSerializer(current).data if current else None
+
+
+class StaffListResponseSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = StaffSerializer(many=True)
+
+
+class StaffListView(PolicyAPIView):
+    """The staff you manage, with their current membership at your agency (every agency
+    for statewide reach): the staff page's list, searched and filtered the same way."""
+
+    access_policy = capability("manage_staff")
+
+    @extend_schema(
+        operation_id="staff_list",
+        parameters=[StaffQuerySerializer],
+        responses={
+            200: StaffListResponseSerializer,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request):
+        page = page_of(request.query_params)
+        form = StaffFilterForm(request.query_params, teams=staff_teams(request.user))
+        shown = staff_list(request.user, filters=form.filters(), page=page, strict=True, via="api")
+        data = StaffSerializer(shown.page.object_list, many=True).data
+        return paged(request, shown.page, data)

@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("staff/", accounts.StaffListView.as_view(), name="staff"),
     path("home/", reports.HomeView.as_view(), name="home"),
     *intake.urlpatterns,
     *families.urlpatterns,

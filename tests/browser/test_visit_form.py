@@ -6,8 +6,9 @@
    to its field.
 3. Signing is its own step: the visit page links to a confirmation page, which refuses a
    signature without the attestation, then signs with it.
-4. The timeout journey of the visit note: type a note, let the idle limit pass (a few
-   seconds here), sign in again: the draft is there.
+
+The visit note's timeout journey (type, pass the idle limit, sign in again, the draft is
+there) is tests/browser/test_drafts.py's, on this same form; not repeated here.
 """
 
 import re
@@ -126,33 +127,3 @@ def test_strategies_follow_the_ticked_components_errors_link_and_signing_attests
     expect(page.get_by_role("link", name="Sign the note")).to_have_count(0)
     assert Visit.objects.get().signed_by_id == cast.hv_a.pk
     assert_accessible(page, "the signed visit page")
-
-
-def test_a_note_typed_before_the_timeout_is_there_after_signing_in_again(
-    page, sign_in, cast, catalogue, assert_accessible, settings
-):
-    from conftest import PASSWORD
-
-    settings.SESSION_IDLE_TIMEOUT = timedelta(seconds=6)
-    sign_in(cast.hv_a.username)
-    form_path = f"/visits/family/{cast.family_a.pk}/new/"
-    page.goto(form_path)
-    assert_accessible(page, "the visit form")
-    page.get_by_label("Narrative note").fill(NOTE)
-    # No more typing: the idle limit passes, the warning turns into "signed out".
-    dialog = page.get_by_role("alertdialog")
-    signin_again = dialog.get_by_role("link", name="Sign in again")
-    expect(signin_again).to_be_visible(timeout=20_000)
-    assert_accessible(page, "the visit form with the signed-out dialog")
-    signin_again.click()
-    expect(page).to_have_url(re.compile(r"/account/login/"))
-    assert_accessible(page, "the sign-in page after the timeout")
-    settings.SESSION_IDLE_TIMEOUT = timedelta(minutes=15)
-    page.get_by_label("Username").fill(cast.hv_a.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(path_is(form_path))
-    expect(page.get_by_label("Narrative note")).to_have_value(NOTE)
-    expect(page.get_by_text("We restored the draft")).to_be_visible()
-    assert_accessible(page, "the visit form with the restored draft")

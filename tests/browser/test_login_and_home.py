@@ -26,9 +26,9 @@ def test_home_visitor_signs_in_and_sees_only_own_caseload(page, sign_in, cast):
     sign_in(cast.hv_a.username)
 
     expect(page).to_have_url(path_is("/"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("My caseload")
-    caseload = page.get_by_role("table", name="Families on your caseload")
-    expect(caseload.get_by_role("link", name=cast.family_a.display_name)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^My day: "))
+    week = page.get_by_role("table", name="Other visits this week")
+    expect(week.get_by_role("link", name=cast.family_a.display_name, exact=True)).to_be_visible()
     body = page.locator("main").inner_text()
     for other in (cast.family_a2, cast.family_a3, cast.family_b):
         assert other.display_name not in body
@@ -104,7 +104,7 @@ def test_login_page_is_accessible(page, assert_accessible):
 
 def test_home_visitor_pages_are_accessible(page, sign_in, cast, assert_accessible):
     sign_in(cast.hv_a.username)
-    expect(page.get_by_role("heading", level=1)).to_have_text("My caseload")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^My day: "))
     assert_accessible(page, "the home visitor's home page")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Families").click()

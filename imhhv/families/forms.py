@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from imhhv.core.ages import check_child_dates
+from imhhv.core.contact import PHONE_MESSAGE, ZIP_MESSAGE, normalize_phone, normalize_zip
 from imhhv.core.dates import not_in_future
 from imhhv.core.roles import Role
 from imhhv.families.access import MAX_ID
@@ -33,6 +34,30 @@ def risk_factor_choices(applies_to: str | None = None) -> list[tuple[str, str]]:
     return [(rf.code, rf.label) for rf in factors]
 
 
+def _contact_value(value: str | None, normalize, message: str) -> str:
+    normalized = normalize(value or "")
+    if normalized is None:
+        raise forms.ValidationError(message)
+    return normalized
+
+
+class ContactFields:
+    """`clean_phone` and `clean_zip_code` for a form with those fields: the rule is core's
+    (imhhv.core.contact) and the services apply it too; the form calls it only to put the
+    message beside the field (a caregiver's row of a formset) and shows the number the way
+    it will be stored."""
+
+    def clean_phone(self):
+        return _contact_value(self.cleaned_data.get("phone"), normalize_phone, PHONE_MESSAGE)
+
+    def clean_zip_code(self):
+        return _contact_value(self.cleaned_data.get("zip_code"), normalize_zip, ZIP_MESSAGE)
+
+
+TEL = forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+ZIP = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+
 class ReferralForm(forms.Form):
     referral_date = date_field("Referral date", initial=timezone.localdate)
     source = forms.ChoiceField(label="Referral source", choices=REFERRAL_SOURCES)
@@ -40,7 +65,9 @@ class ReferralForm(forms.Form):
     referrer_organization = forms.CharField(
         label="Referrer's organization", required=False, max_length=200
     )
-    referrer_phone = forms.CharField(label="Referrer's phone", required=False, max_length=40)
+    referrer_phone = forms.CharField(
+        label="Referrer's phone", required=False, max_length=40, widget=TEL
+    )
     pregnant = forms.BooleanField(label="Currently pregnant", required=False)
     due_date = date_field("Due date", required=False)
     parent_risk_factors = forms.MultipleChoiceField(
@@ -84,6 +111,11 @@ class ReferralForm(forms.Form):
                     self.add_error("due_date" if field == "due_date" else None, message)
         return data
 
+    def clean_referrer_phone(self):
+        return _contact_value(
+            self.cleaned_data.get("referrer_phone"), normalize_phone, PHONE_MESSAGE
+        )
+
     def risk_factor_codes(self) -> list[str]:
         return self.cleaned_data["parent_risk_factors"] + self.cleaned_data["child_risk_factors"]
 
@@ -92,14 +124,14 @@ class ReferralForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
-class PersonForm(forms.Form):
+class PersonForm(ContactFields, forms.Form):
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
     birth_date = date_field("Birth date", required=False)
-    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    phone = forms.CharField(label="Phone", required=False, max_length=40, widget=TEL)
     address = forms.CharField(label="Street address", required=False, max_length=300)
     city = forms.CharField(label="City", required=False, max_length=100)
-    zip_code = forms.CharField(label="ZIP code", required=False, max_length=10)
+    zip_code = forms.CharField(label="ZIP code", required=False, max_length=10, widget=ZIP)
     preferred_language = forms.ChoiceField(
         label="Preferred language", choices=LANGUAGES, initial="en"
     )
@@ -262,7 +294,7 @@ class EnrollmentForm(forms.Form):
         return data
 
 
-class CaregiverForm(forms.ModelForm):
+class CaregiverForm(ContactFields, forms.ModelForm):
     races = forms.MultipleChoiceField(
         label="Race (choose all that apply)",
         choices=Caregiver.RACES,
@@ -283,7 +315,7 @@ class CaregiverForm(forms.ModelForm):
             "hispanic": "Hispanic or Latino ethnicity",
             "interpreter_needed": "Needs an interpreter",
         }
-        widgets = {"birth_date": DATE}
+        widgets = {"birth_date": DATE, "phone": TEL, "zip_code": ZIP}
 
     def clean_birth_date(self):
         # The rule is core's; checked here too only to put the message on this person's row

@@ -79,21 +79,22 @@ def discharge(family):
 def test_caregiver_edit_works_and_is_one_event(cast, api, caregiver, new_events):
     seen = cast.family_a.version
     response = api(cast.hv_a).patch(
-        fam(cast.family_a, f"caregivers/{caregiver.pk}/"), {"phone": "555-0142", "version": seen}
+        fam(cast.family_a, f"caregivers/{caregiver.pk}/"),
+        {"phone": "313-555-0142", "version": seen},
     )
     assert response.status_code == 200
-    assert response.json()["caregiver"]["phone"] == "555-0142"
+    assert response.json()["caregiver"]["phone"] == "(313) 555-0142"
     assert response.json()["version"] == seen + 1
     assert trail(new_events) == [("caregiver.update", "success")]
 
 
 def test_caregiver_edit_scope_capability_and_bad_input(cast, api, caregiver, new_events):
     url = fam(cast.family_a, f"caregivers/{caregiver.pk}/")
-    body = {"phone": "555-0142", "version": cast.family_a.version}
+    body = {"phone": "313-555-0142", "version": cast.family_a.version}
     assert api(cast.hv_b).patch(url, body).status_code == 404
     assert trail(new_events) == [("family.read", "denied")]
     assert api(cast.state_admin).patch(url, body).status_code == 403
-    assert api(cast.hv_a).patch(url, {"phone": "555-0142"}).status_code == 400  # no version
+    assert api(cast.hv_a).patch(url, {"phone": "313-555-0142"}).status_code == 400  # no version
     bad = api(cast.hv_a).patch(url, {"education": "phd", "version": cast.family_a.version})
     assert bad.status_code == 400 and "education" in bad.json()
     assert api(cast.hv_a).patch(url, {"version": 1}).status_code == 400  # nothing to change
@@ -106,8 +107,8 @@ def test_caregiver_edit_scope_capability_and_bad_input(cast, api, caregiver, new
 def test_a_stale_caregiver_edit_is_409_and_one_denied_event(cast, api, caregiver, new_events):
     url = fam(cast.family_a, f"caregivers/{caregiver.pk}/")
     seen = cast.family_a.version
-    assert api(cast.hv_a).patch(url, {"phone": "1", "version": seen}).status_code == 200
-    stale = api(cast.sup_a).patch(url, {"phone": "2", "version": seen})
+    assert api(cast.hv_a).patch(url, {"phone": "313-555-0101", "version": seen}).status_code == 200
+    stale = api(cast.sup_a).patch(url, {"phone": "313-555-0102", "version": seen})
     assert stale.status_code == 409 and stale.json()["code"] == "stale"
     assert trail(new_events) == [("caregiver.update", "denied")]
     assert new_events()[0].details["reason"] == "stale"
@@ -226,7 +227,7 @@ def test_every_write_to_a_discharged_family_is_409_and_one_denial(
     discharge(cast.family_a)
     version = cast.family_a.version
     writes = [
-        ("patch", f"caregivers/{caregiver.pk}/", {"phone": "1", "version": version}),
+        ("patch", f"caregivers/{caregiver.pk}/", {"phone": "313-555-0101", "version": version}),
         ("post", "children/", {"birth_date": TODAY, "version": version}),
         ("post", f"children/{expected.pk}/birth/", {"birth_date": TODAY, "version": version}),
         ("post", "consents/", {"kind": "part2", "given_on": TODAY}),

@@ -92,7 +92,7 @@ def referral_body(**overrides):
                 "first_name": "Testa",
                 "last_name": "Example",
                 "birth_date": "1998-04-02",
-                "phone": "555-0100",
+                "phone": "313-555-0100",
                 "preferred_language": "es",
                 "interpreter_needed": True,
             }

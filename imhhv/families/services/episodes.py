@@ -22,7 +22,7 @@ from imhhv.families.models import (
     Referral,
 )
 from imhhv.families.services.caseload import assign_home_visitor
-from imhhv.families.services.common import _require_open
+from imhhv.families.services.common import _contact, _require_open
 from imhhv.families.services.intake import PERSON_FIELDS
 from imhhv.families.services.search import refresh_family_search
 
@@ -51,6 +51,7 @@ CHILD_FIELDS = (
 
 
 def _make_caregiver(family: Family, person: dict) -> Caregiver:
+    person = {**person, **_contact(person, prefix="caregivers.")}
     caregiver = Caregiver(
         family=family, **{k: v for k, v in person.items() if k in CAREGIVER_FIELDS}
     )

@@ -25,6 +25,7 @@ from imhhv.families.models import (
     ReferralCaregiver,
     ReferralChild,
 )
+from imhhv.families.services.common import _contact
 from imhhv.families.services.search import refresh_referral_search
 from imhhv.reference.models import RiskFactor
 from imhhv.reference.policy import policy_on
@@ -126,6 +127,8 @@ def create_referral(
             person.get("birth_date"), today=today, what="A caregiver's birth date"
         ):
             raise ValidationError({"caregivers": [message]})
+    data = {**data, **_contact(data, phones=("referrer_phone",), zips=())}
+    caregivers = [{**person, **_contact(person, prefix="caregivers.")} for person in caregivers]
     factors = _risk_factors(risk_factor_codes)
     if not confirm_not_duplicate:
         found = find_possible_duplicates(

@@ -18,7 +18,7 @@ from imhhv.families.models import (
     Consent,
     Family,
 )
-from imhhv.families.services.common import _require_open
+from imhhv.families.services.common import _contact, _require_open
 from imhhv.families.services.episodes import CAREGIVER_FIELDS, _make_child
 from imhhv.families.services.search import refresh_family_search
 
@@ -30,6 +30,7 @@ def update_caregiver(
     *, family: Family, caregiver: Caregiver, by: User, changes: dict, expected_version: int
 ) -> Caregiver:
     _require_open(family)
+    changes = {**changes, **_contact(changes)}
     before = {k: getattr(caregiver, k) for k in changes if k in CAREGIVER_FIELDS}
     for key, value in changes.items():
         if key in CAREGIVER_FIELDS:

@@ -55,7 +55,7 @@ def caregiver_post(caregiver, version, **overrides):
         "education": "unknown",
         "employment": "unknown",
         "insurance": "unknown",
-        "phone": "555-0100",
+        "phone": "313-555-0100",
         "version": str(version),
     }
     data.update(overrides)
@@ -68,19 +68,19 @@ def test_two_people_editing_one_family_second_save_is_refused(
     version = cast.family_a.version
     first = login(cast.hv_a).post(
         url("caregiver_edit", cast.family_a, caregiver.pk),
-        caregiver_post(caregiver, version, phone="555-0111"),
+        caregiver_post(caregiver, version, phone="313-555-0111"),
     )
     assert first.status_code == 302
     second = login(cast.sup_a).post(
         url("caregiver_edit", cast.family_a, caregiver.pk),
-        caregiver_post(caregiver, version, phone="555-0199"),
+        caregiver_post(caregiver, version, phone="313-555-0199"),
         follow=True,
     )
     assert b"Someone else changed this record" in second.content
     caregiver.refresh_from_db()
-    assert caregiver.phone == "555-0111"  # the first save is kept, nothing silently overwritten
+    assert caregiver.phone == "(313) 555-0111"  # the first save is kept, not overwritten
     updates = list(AuditEvent.objects.filter(action="caregiver.update", outcome="success"))
-    assert len(updates) == 1 and updates[0].details["changes"]["phone"] == ["", "555-0111"]
+    assert len(updates) == 1 and updates[0].details["changes"]["phone"] == ["", "(313) 555-0111"]
     assert second.status_code == 409 and b"555-0199" in second.content  # kept to merge
     refused = AuditEvent.objects.get(action="caregiver.update", outcome="denied")
     assert refused.details["reason"] == "stale" and refused.username == "sup_a"

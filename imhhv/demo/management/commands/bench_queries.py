@@ -75,6 +75,13 @@ HV, SUP, AA, SA, EV = (
 # (id, label, role, URL name, URL kwargs from the account's params, query string, API?)
 ENDPOINTS = (
     ("caseload", "Caseload", HV, "families:list", {}, "", False),
+    # Search: part of a name, as typed. "map" matches the "Maple" families (1 in ~27) of
+    # the account's scope; "demo" matches every family in it (all demo names begin so),
+    # the longest result to page through.
+    ("search_visitor", "Search: home visitor, q=map", HV, "families:list", {}, "q=map", False),
+    ("search_agency", "Search: agency admin, q=map", AA, "families:list", {}, "q=map", False),
+    ("search_agency_all", "Search: agency admin, q=demo", AA, "families:list", {}, "q=demo", False),
+    ("api_search_agency", "API families ?q=map", AA, "api:families", {}, "q=map", True),
     ("chart", "Family chart", HV, "families:detail", {"pk": "family"}, "", False),
     ("visit_form", "Visit form (new)", HV, "visits:new", {"family_id": "family"}, "", False),
     ("my_week", "My week", HV, "visits:week", {}, "", False),

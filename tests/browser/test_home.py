@@ -95,3 +95,36 @@ def test_supervisor_home_is_accessible(page, sign_in, cast, assert_accessible):
         page.get_by_role("table", name=re.compile("^Visits this week per home visitor"))
     ).to_contain_text(cast.hv_a.display_name())
     assert_accessible(page, "the supervisor's home page")
+
+
+def test_state_home_drills_down_to_an_agency(
+    page, sign_in, enroll_two_factor, cast, assert_accessible
+):
+    sign_in(cast.state_admin.username)
+    enroll_two_factor()
+    page.get_by_role("link", name="I have saved them. Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("IMH-HV statewide")
+    agencies = page.get_by_role("table", name="Agencies")
+    assert "Test Family" not in page.locator("main").inner_text()
+    assert_accessible(page, "the state's home page")
+
+    agencies.get_by_role("link", name=f"home visitors at {cast.agency_a.name}").click()
+    expect(page).to_have_url(re.compile(rf"/state/agencies/{cast.agency_a.pk}/#teams$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(cast.agency_a.name)
+    expect(
+        page.get_by_role("table", name=re.compile("^Home visitors and capacity"))
+    ).to_contain_text(cast.team_a.name)
+    assert "Test Family" not in page.locator("main").inner_text()
+    assert_accessible(page, "an agency's page for the state")
+
+
+def test_home_visitor_home_fits_a_phone(page, sign_in, cast, assert_accessible):
+    VisitPlanFactory(
+        family=cast.family_a, preferred_day=timezone.localdate().weekday(), preferred_time=time(9)
+    )
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(cast.hv_a.username)
+    expect(page.get_by_role("table", name="Visits today")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+    assert_accessible(page, "the home visitor's home page at 360 px")

@@ -1,4 +1,5 @@
-"""Drafts: GET / PUT / DELETE `/api/v1/drafts/<form>/<record_key>/`.
+"""Drafts: GET / PUT / DELETE `/api/v1/drafts/<form>/<record_key>/`; GET `/api/v1/drafts/`
+lists the caller's drafts (form, record key, when, where to resume: no content).
 
 The same calls as the pages' autosave (`imhhv.drafts.queries.draft_for`,
 `imhhv.drafts.services.save_draft` / `discard_draft`): a draft is the caller's own; the
@@ -29,6 +30,21 @@ class DraftSerializer(serializers.Serializer):
     record_key = serializers.CharField()
     data = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
     saved_at = serializers.DateTimeField(source="updated_at")
+
+
+class DraftRowSerializer(serializers.Serializer):
+    form = serializers.CharField()
+    record_key = serializers.CharField()
+    saved_at = serializers.DateTimeField(source="updated_at")
+    url = serializers.CharField(help_text="The page of the form for that record.")
+
+
+class MyDraftsView(PolicyAPIView):
+    access_policy = SIGNED_IN
+
+    @extend_schema(operation_id="drafts_mine", responses={200: DraftRowSerializer(many=True)})
+    def get(self, request):
+        return Response(DraftRowSerializer(queries.my_drafts(request.user), many=True).data)
 
 
 class DraftView(PolicyAPIView):
@@ -63,5 +79,6 @@ class DraftView(PolicyAPIView):
 
 
 urlpatterns = [
+    path("drafts/", MyDraftsView.as_view(), name="drafts"),
     path("drafts/<slug:form>/<slug:record_key>/", DraftView.as_view(), name="draft"),
 ]

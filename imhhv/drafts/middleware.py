@@ -68,6 +68,10 @@ class DraftMiddleware:
             return None
         form, record_key = target
         kept = False
+        # The access checks audit their refusals as the request's user: for this one save
+        # that is the person just signed out, so the trail names them, not "anonymous".
+        signed_out_as = request.user
+        request.user = user
         try:
             services.save_draft(
                 user=user, form=form, record_key=record_key, data=request.POST, via="timeout"
@@ -75,6 +79,8 @@ class DraftMiddleware:
             kept = True
         except (ValidationError, PermissionDenied, Http404, DomainError) as error:
             logger.warning("draft not kept after timeout: %s", type(error).__name__)
+        finally:
+            request.user = signed_out_as
         if match.view_name == "drafts:save":
             return JsonResponse(
                 {

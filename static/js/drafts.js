@@ -150,7 +150,9 @@
       return;
     }
     this.announcedOk = false;
-    if (response.status === 401) {
+    // 401: the drafts middleware kept the draft of a request that came after the timeout.
+    // A redirect (to sign in) or a page instead of JSON: the session was gone already.
+    if (response.status === 401 || response.redirected || (response.ok && !body.saved_at)) {
       this.submitting = true; // stop autosaving: the session is over
       this.say(body.message || "You were signed out. Sign in again to go on.", true);
       document.dispatchEvent(new CustomEvent("imhhv:signed-out"));

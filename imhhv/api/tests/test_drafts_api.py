@@ -94,3 +94,15 @@ def test_bad_input_is_400_with_field_errors(cast, client, body, new_events):
 def test_an_unknown_form_is_404(cast, client):
     response = client.get("/api/v1/drafts/no-such-form/new/", **auth(cast.hv_a))
     assert response.status_code == 404
+
+
+def test_my_drafts_lists_where_to_resume_without_the_text(cast, client, new_events):
+    put(client, cast, cast.hv_a, {"note": "Synthetic."})
+    new_events.reset()
+    response = client.get("/api/v1/drafts/", **auth(cast.hv_a))
+    assert response.status_code == 200
+    (row,) = response.json()
+    assert row["form"] == "visit-note" and row["url"] == f"/visits/family/{cast.family_a.pk}/new/"
+    assert "data" not in row
+    assert [e.action for e in new_events() if e.action.startswith("draft")] == ["draft.list"]
+    assert client.get("/api/v1/drafts/", **auth(cast.hv_b)).json() == []

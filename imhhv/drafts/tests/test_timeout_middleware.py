@@ -70,10 +70,12 @@ def test_a_late_post_to_a_record_out_of_scope_keeps_nothing(cast, login, new_eve
     url = reverse("visits:new", kwargs={"family_id": cast.family_a.pk})
     response = late_post(client, url, {"note": "x"})
     assert response.status_code == 302 and not Draft.objects.exists()
-    assert [(e.action, e.outcome) for e in new_events()] == [
+    events = new_events()
+    assert [(e.action, e.outcome) for e in events] == [
         ("session.timeout", "success"),
         ("family.read", "denied"),
     ]
+    assert events[1].user == cast.hv_b  # the person signed out, not "anonymous"
 
 
 def test_a_late_forged_post_without_the_csrf_token_keeps_nothing(cast):

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run serve worker test install lint test-unit test-browser test-replica bench bench-state clean
+.PHONY: run logins serve worker test install lint test-unit test-browser test-replica bench bench-state clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,16 +20,22 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## make run: install, migrate, seed demo data if the database is empty, print logins, serve
-## with gunicorn and DEBUG off (static files through WhiteNoise), with one job worker beside
-## it (imhhv/jobs; stopped with the server). Demo mode is not debug mode.
+## make run: install, migrate, seed demo data if the database is empty, serve with gunicorn
+## and DEBUG off (static files through WhiteNoise), with one job worker beside it
+## (imhhv/jobs; stopped with the server). Demo mode is not debug mode.
+## Quiet on purpose: one line per step, gunicorn logs warnings only, the worker writes to
+## $(WORKER_LOG); once the server answers, the output ends with one demo login per role
+## and the address. `make logins` lists every demo account.
 # Secrets for this checkout live in $(ENV_FILE) (git-ignored), generated on the first run and
 # read by config/settings.py, so every later `python manage.py ...` works without exports.
 ENV_FILE ?= .env.local
 ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost
 SEED_ARGS ?=
 GUNICORN_ARGS ?= --workers 2 --timeout 60
+WORKER_LOG ?= $(VENV)/worker.log
 DEMO_ENV := DEMO_MODE=1 DEBUG=0 SECURE_HTTPS=0 ALLOWED_HOSTS=$(ALLOWED_HOSTS) IMHHV_ENV_FILE=$(ENV_FILE)
+# Polls the health page until it answers (up to 60 s); fails at once if the server exits.
+PROBE := import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)
 
 $(ENV_FILE):
 	@umask 077 && $(PYTHON) -c 'import secrets; print("# Written by make run for this checkout; git-ignored. Keep it: the audit chain of the\n# local database verifies only with this AUDIT_HMAC_KEYS entry.\nSECRET_KEY=" + secrets.token_urlsafe(50) + "\nAUDIT_HMAC_KEYS=local1:" + secrets.token_urlsafe(48) + "\nAUDIT_HMAC_KEY_ID=local1")' > $@.tmp
@@ -37,14 +43,31 @@ $(ENV_FILE):
 	@echo "Wrote $@: a generated SECRET_KEY and audit key for this checkout."
 
 run: install $(ENV_FILE)
-	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo --if-empty $(SEED_ARGS)
-	$(DEMO_ENV) $(BIN)/python manage.py demo_logins
-	@echo "Serving at http://$(HOST):$(PORT)/ with DEBUG off (synthetic demo data; Ctrl-C to stop)"
-	env $(DEMO_ENV) $(BIN)/python manage.py run_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	env $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) $(GUNICORN_ARGS)
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	@echo "Database migrated."
+	@$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@echo "Static files collected."
+	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo --if-empty $(SEED_ARGS)
+	@env $(DEMO_ENV) $(BIN)/python manage.py run_worker > $(WORKER_LOG) 2>&1 & worker=$$!; \
+	env $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --log-level warning \
+		$(GUNICORN_ARGS) & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null; wait' EXIT INT TERM; \
+	tries=0; \
+	until $(BIN)/python -c '$(PROBE)' http://$(HOST):$(PORT)/health/ 2>/dev/null; do \
+		kill -0 $$server 2>/dev/null || { echo "The server did not start (see above)."; exit 1; }; \
+		tries=$$((tries + 1)); \
+		[ $$tries -lt 120 ] || { echo "No answer at http://$(HOST):$(PORT)/ after 60 s."; exit 1; }; \
+		sleep 0.5; \
+	done; \
+	kill -0 $$worker 2>/dev/null || { echo "The job worker stopped:"; tail -n 20 $(WORKER_LOG); exit 1; }; \
+	echo; env $(DEMO_ENV) $(BIN)/python manage.py demo_logins --by-role; \
+	echo; echo "Serving at http://$(HOST):$(PORT)/ with DEBUG off, synthetic demo data (Ctrl-C to stop)."; \
+	wait $$server
+
+## make logins: every demo account (username, role, agency, team; one password for all).
+## `python manage.py demo_logins --json` gives the same as JSON.
+logins: install $(ENV_FILE)
+	@$(DEMO_ENV) $(BIN)/python manage.py demo_logins
 
 ## make serve: the production server (no demo data, no generated secrets): gunicorn on
 ## $(HOST):$(PORT) with the settings' environment (DATABASE_URL, SECRET_KEY, AUDIT_HMAC_KEYS,

@@ -7,7 +7,8 @@ form, `DomainErrorMiddleware` (a page with the message and the status).
 
 Every page that shows a family's data writes exactly one audit event per request: the
 read when the page is rendered (also when a POST re-renders it with errors), or the
-write of the service when a POST succeeds and redirects.
+write of the service when a POST succeeds and redirects. The visit note's form also keeps
+the person's draft (`imhhv.drafts`): a refused submit writes that draft's own event too.
 """
 
 from datetime import date, timedelta

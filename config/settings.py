@@ -209,6 +209,8 @@ API_TOKEN_LIFETIME = timedelta(hours=8)
 # daily `drafts.purge` job once untouched for this many days (two working weeks: a note
 # begun before a holiday week survives it; older typing is more risk than help).
 DRAFT_RETENTION_DAYS = int(os.environ.get("DRAFT_RETENTION_DAYS", "14"))
+if DRAFT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("DRAFT_RETENTION_DAYS must be at least 1.")
 
 # Lockout (django-axes): 5 failures per username + IP, 15 minutes.
 AXES_FAILURE_LIMIT = 5

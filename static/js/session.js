@@ -13,6 +13,9 @@
  *
  * Progressive enhancement: without this script nothing changes, the server still signs
  * out on time, and a form posted too late is kept as a draft by the server.
+ *
+ * Each tab counts from its own last request: with two tabs open, the quiet one may warn
+ * while the other keeps the session alive; "Stay signed in" then simply confirms it.
  */
 (function () {
   "use strict";

@@ -263,3 +263,16 @@ def test_the_search_is_one_function_the_benchmark_can_call(people):
         people.family_a3.pk,
     }
     assert result.searched
+
+
+def test_the_migration_fills_the_search_text_of_existing_families(people):
+    """The backfill of 0005 on rows written before the field existed."""
+    import importlib
+
+    from django.apps import apps
+
+    Family.objects.update(search_text="")
+    migration = importlib.import_module("imhhv.families.migrations.0005_search_text")
+    migration.forwards(apps, None)
+    family = Family.objects.get(pk=people.family_a.pk)
+    assert family.search_text == " jose testperson test child zoe "  # the cast's child too

@@ -110,3 +110,25 @@ def test_the_audit_page_finds_a_familys_events_by_name(
     assert_accessible(page, "the audit page filtered by a family's name")
     link.first.click()
     expect(page).to_have_url(re.compile(rf"/families/{families.family_a.pk}/$"))
+
+
+def test_the_header_search_finds_a_family_from_any_page_even_on_a_phone(
+    page, sign_in, families, assert_accessible
+):
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(families.hv_a.username)
+    expect(page).to_have_url(re.compile(r"/$"))
+    header = page.get_by_role("search", name="Quick family search")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page, "the home page with the header search")
+    header.get_by_label("Find a family").fill("marisol")
+    with page.expect_navigation():
+        header.get_by_role("button", name="Find").click()
+    results = page.get_by_role("table", name="Families in your scope")
+    expect(results.get_by_role("link", name="Marisól Testbrowser")).to_have_count(1)
+    expect(page.get_by_role("search", name="Quick family search")).to_have_count(0)
+    expect(page.get_by_role("search", name="Find families").get_by_label("Search")).to_have_value(
+        "marisol"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page, "the families list on a phone")

@@ -193,6 +193,11 @@ class FamilyFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.fields["home_visitor"].choices = [("", "Any"), *visitors]
         self.fields["team"].choices = [("", "Any"), *teams]
+        # An id outside the reader's scope is refused like a typo, naming nobody.
+        self.fields["home_visitor"].error_messages["invalid_choice"] = (
+            "Choose one of the home visitors listed (those of the families you may see)."
+        )
+        self.fields["team"].error_messages["invalid_choice"] = "Choose one of the teams listed."
         if medicaid:
             self.fields["q"].help_text = "Part of a caregiver's or child's name, or a Medicaid id."
 

@@ -176,3 +176,11 @@ def test_staff_q_and_filters(cast, api, new_events):
     assert foreign_team.status_code == 400 and "team" in foreign_team.json()
     assert api(cast.hv_a)("/api/v1/staff/").status_code == 403
     assert cast.hv_b.pk in ids(api(cast.state_admin)("/api/v1/staff/", {"q": "hv_b"}))
+
+
+def test_waitlist_filters_and_bad_input(cast, api, new_events):
+    get = api(cast.admin_a)
+    assert get("/api/v1/waitlist/", {"pregnant": "yes", "min_days_waiting": 0}).status_code == 200
+    assert new_events()[-1].details["filters"] == {"pregnant": "yes", "min_days_waiting": "0"}
+    bad = get("/api/v1/waitlist/", {"pregnant": "maybe", "youngest_under_months": 0})
+    assert bad.status_code == 400 and {"pregnant", "youngest_under_months"} <= set(bad.json())

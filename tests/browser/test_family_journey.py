@@ -158,7 +158,7 @@ def test_supervisor_takes_a_family_from_referral_to_chart(
     expect(child.get_by_label("Birth date")).to_have_value(child_born.isoformat())
     enrollment = page.get_by_role("region", name="Enrollment", exact=True)
     expect(enrollment.get_by_label("Enrollment date")).to_have_value(today.isoformat())
-    expect(enrollment.get_by_label("Consent to services")).to_be_checked()
+    expect(enrollment.get_by_label("Consent to services")).not_to_be_checked()  # never pre-ticked
     assert_accessible(page, "the enrollment form")
 
     # Without consent to services the form comes back with the error on that group.
@@ -341,6 +341,7 @@ def test_enrolling_with_the_prefilled_people_as_shown(page, sign_in, cast, risk_
     expect(page.get_by_role("region", name="Child 1").get_by_label("First name")).to_have_value(
         "Bo"
     )
+    page.get_by_label("Consent to services").check()  # the family's decision: never pre-ticked
     with page.expect_navigation():
         page.get_by_role("button", name="Enroll", exact=True).click()
     expect(page.get_by_role("alert")).to_have_count(0, timeout=1_000)

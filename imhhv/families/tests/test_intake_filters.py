@@ -112,3 +112,23 @@ def test_the_waitlist_filters_keep_each_ones_place_in_line(cast, login, new_even
     assert new_events(action="waitlist.read")[-1].details["filters"] == {"min_days_waiting": "60"}
     bad = client.get(WAITLIST, {"youngest_under_months": "many"})
     assert bad.status_code == 400 and b"Check the filters" in bad.content
+
+
+def _queries(client, params) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(REFERRALS, params).status_code == 200
+    return len(captured)
+
+
+def test_referral_search_queries_are_the_same_for_15_and_150_referrals(cast, login):
+    client = login(cast.admin_a)
+    for _ in range(15):
+        referral(cast, "Countperson", "Many")
+    params = {"q": "countp", "sort": "referral_date"}
+    small = _queries(client, params)
+    for _ in range(135):
+        referral(cast, "Countperson", "Many")
+    assert _queries(client, params) == small

@@ -76,9 +76,11 @@ def test_the_list_leaves_out_the_name_of_a_family_out_of_scope(
     assert b"Hiddenname" in login(cast.admin_a).get(url).content
 
 
-def test_a_bad_status_filter_shows_every_referral(cast, login, enrolled_elsewhere):
+def test_a_bad_status_filter_is_a_message_not_a_500(cast, login, enrolled_elsewhere):
+    """Issue 9: bad filter input is a message on the page (400), and nothing is listed."""
     response = login(cast.admin_a).get(reverse("families:referrals"), {"status": "bogus"})
-    assert response.status_code == 200 and b"Hiddenname" in response.content
+    assert response.status_code == 400 and b"Check the filters" in response.content
+    assert b"Hiddenname" not in response.content
 
 
 @pytest.mark.parametrize("bad", ["99999999999999999999", "0"])

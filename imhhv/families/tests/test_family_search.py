@@ -276,3 +276,25 @@ def test_the_migration_fills_the_search_text_of_existing_families(people):
     migration.forwards(apps, None)
     family = Family.objects.get(pk=people.family_a.pk)
     assert family.search_text == " jose testperson test child zoe "  # the cast's child too
+
+
+def test_an_enrolled_family_is_found_by_every_name_it_was_enrolled_with(cast, login):
+    from imhhv.families.tests.factories import ReferralFactory
+
+    referral = ReferralFactory(agency=cast.agency_a, status="eligible")
+    family = services.enroll_family(
+        referral=referral,
+        by=cast.sup_a,
+        enrolled_on=TODAY - timedelta(days=3),
+        caregivers=[
+            {"relationship": "primary", "first_name": "Øyvind", "last_name": "Enrolltest"},
+            {"relationship": "secondary", "first_name": "Siân", "last_name": "Enrolltest"},
+        ],
+        children=[{"first_name": "Chloé", "birth_date": TODAY - timedelta(days=40)}],
+        consents=["services"],
+        home_visitor=cast.hv_a,
+    )
+    client = login(cast.hv_a)
+    for query in ("oyvind", "sian enroll", "chloe", "ENROLLTEST"):
+        assert found(client, q=query) == {family.pk}, query
+    assert found(login(cast.hv_a2), q="enrolltest") == set()

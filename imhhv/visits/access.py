@@ -232,3 +232,29 @@ def fidelity_units_visible_to(user: User, level: str) -> list[FidelityUnit]:
     if user.can("view_state_reports"):
         return [FidelityUnit("state", s.pk, s.name) for s in State.objects.order_by("name", "pk")]
     return []
+
+
+def last_home_visit_expression():
+    """The start of a family's latest completed home visit, as an expression over a Family
+    row (`OuterRef("pk")`), on the `completed_home_visits` index: the families list's "last
+    home visit" column, filter and sort (registered in imhhv.families.filters by
+    VisitsConfig.ready; the rows it adds to are already scoped by families_visible_to)."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = (
+        Visit.objects.home_visits()
+        .filter(family_id=OuterRef("pk"))
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    return Subquery(latest)
+
+
+def visit_links(user: User, ids: list[str]) -> dict[str, str]:
+    """{id: url} for the visits among `ids` that `user` may open: the audit page's links
+    (registered in imhhv.audit.access by VisitsConfig.ready)."""
+    from django.urls import reverse
+
+    numbers = [int(i) for i in ids if i.isdigit() and len(i) < 19]
+    visible = visits_visible_to(user).filter(pk__in=numbers).values_list("pk", flat=True)
+    return {str(pk): reverse("visits:detail", args=[pk]) for pk in visible}

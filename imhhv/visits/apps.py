@@ -24,32 +24,12 @@ class VisitsConfig(AppConfig):
 
         register_forms()
 
-        # The family list's "last home visit" column, filter and sort: families sits below
-        # visits, so it asks through its registry (imhhv.families.filters).
-        from django.db.models import OuterRef, Subquery
-
-        from imhhv.families.filters import register_last_visit
-        from imhhv.visits.models import Visit
-
-        register_last_visit(
-            lambda: Subquery(
-                Visit.objects.home_visits()
-                .filter(family_id=OuterRef("pk"))
-                .order_by("-started_at")
-                .values("started_at")[:1]
-            )
-        )
-
-        # The audit page links a visit's events to the visit when the reader may see it
-        # (audit sits below visits: a registry, imhhv.audit.access).
-        from django.urls import reverse
-
+        # The family list's "last home visit" column, filter and sort, and the audit page's
+        # links to visits: families and audit sit below visits, so they ask through their
+        # registries (imhhv.families.filters, imhhv.audit.access).
         from imhhv.audit.access import register_record_links
-        from imhhv.visits.access import visits_visible_to
+        from imhhv.families.filters import register_last_visit
+        from imhhv.visits.access import last_home_visit_expression, visit_links
 
-        def visit_links(user, ids: list[str]) -> dict[str, str]:
-            numbers = [int(i) for i in ids if i.isdigit() and len(i) < 19]
-            visible = visits_visible_to(user).filter(pk__in=numbers).values_list("pk", flat=True)
-            return {str(pk): reverse("visits:detail", args=[pk]) for pk in visible}
-
+        register_last_visit(last_home_visit_expression)
         register_record_links("visit", visit_links)

@@ -103,3 +103,20 @@ def test_the_page_queries_do_not_grow_with_the_events(cast, login):
     with CaptureQueriesContext(connection) as large:
         client.get(AUDIT)
     assert len(large) == len(small)
+
+
+def test_visit_and_referral_events_link_to_their_pages(cast, login):
+    from imhhv.audit.services import record
+    from imhhv.families.tests.factories import ReferralFactory
+    from imhhv.visits.models import Visit
+
+    visit = Visit.objects.create(
+        family=cast.family_a, visitor=cast.hv_a, scheduled_at=timezone.now()
+    )
+    referral = ReferralFactory(agency=cast.agency_a)
+    record(action="visit.read", target=visit, user=cast.hv_a)
+    record(action="referral.read", target=referral, user=cast.admin_a)
+    rows = login(cast.admin_a).get(AUDIT).context["rows"]
+    links = {(e.object_type, e.object_id): url for e, url in rows if url}
+    assert links[("visit", str(visit.pk))] == reverse("visits:detail", args=[visit.pk])
+    assert links[("referral", str(referral.pk))] == reverse("families:referral", args=[referral.pk])

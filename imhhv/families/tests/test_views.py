@@ -84,5 +84,6 @@ def test_family_pages_query_count_does_not_grow_with_caseload(
     at_15 = [c[1:] for c in counts if c[0] == 15]
     at_150 = [c[1:] for c in counts if c[0] == 150]
     assert at_15 == at_150, counts
-    # A fixed budget per page (the chart has many sections); it must not grow with size.
-    assert max(max(c[2:]) for c in counts) <= 25, counts
+    # A fixed budget per page (the chart has many sections, the supervisor's home the team's
+    # week, notes, alerts, families not seen and caseloads); it must not grow with size.
+    assert max(max(c[2:]) for c in counts) <= 26, counts

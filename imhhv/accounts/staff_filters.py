@@ -10,8 +10,8 @@ case-insensitively; staff names are not folded for accents the way family names 
 from dataclasses import asdict, dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from imhhv.audit.forms import FilterForm
 from imhhv.core.roles import ROLE_LABELS
 
 STAFF_STATUSES = {"active": "Active here", "inactive": "No active role here", "all": "All"}
@@ -29,7 +29,9 @@ class StaffFilters:
         return {**kept, "search": bool(self.q)}
 
 
-class StaffFilterForm(forms.Form):
+class StaffFilterForm(FilterForm):
+    result_class = StaffFilters
+
     q = forms.CharField(
         label="Search",
         required=False,
@@ -50,25 +52,3 @@ class StaffFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "Any"), *teams]
         self.fields["team"].error_messages["invalid_choice"] = "Choose one of the teams listed."
-
-    def filters(self) -> StaffFilters:
-        if not self.is_bound:
-            return StaffFilters()
-        if not self.is_valid():
-            raise ValidationError(
-                {name: [str(e) for e in errors] for name, errors in self.errors.items()}
-            )
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-        return StaffFilters(**data)
-
-    def messages(self) -> list[str]:
-        return [
-            f"{self.fields[name].label}: {error}" if name in self.fields else str(error)
-            for name, errors in self.errors.items()
-            for error in errors
-        ]
-
-    def kept(self) -> list[tuple[str, str]]:
-        if not self.is_bound or not self.is_valid():
-            return []
-        return [(n, self.data[n]) for n in self.fields if self.data.get(n)]

@@ -21,9 +21,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import DateTimeField, Expression, Value
 
+from imhhv.audit.forms import FilterForm
 from imhhv.families.models import REFERRAL_SOURCES, Referral
 
 MAX_QUERY = 100
@@ -102,7 +102,7 @@ class WaitlistFilters:
         return {k: str(v) for k, v in asdict(self).items() if v not in ("", None)}
 
 
-# --- forms ---------------------------------------------------------------------------------
+# --- forms (on imhhv.audit.forms.FilterForm) ------------------------------------------------
 
 
 def _date(label: str) -> forms.DateField:
@@ -119,49 +119,6 @@ def _search_field(label: str, help_text: str) -> forms.CharField:
         help_text=help_text,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-
-
-class FilterForm(forms.Form):
-    """A GET filter form: `filters()` gives the cleaned values, `errors_as_text()` the
-    messages a page shows, `kept()` the (name, value) pairs the pager repeats."""
-
-    result_class: type = FamilyFilters
-
-    def filters(self):
-        """The cleaned values; raises ValidationError (field errors) on bad input."""
-        if not self.is_bound:
-            return self.result_class()
-        if not self.is_valid():
-            raise ValidationError(self._error_dict())
-        fields = self._result_fields()
-        return self.result_class(
-            **{k: v for k, v in self.cleaned_data.items() if k in fields and v not in (None, "")}
-        )
-
-    def _result_fields(self) -> set[str]:
-        return set(self.result_class.__dataclass_fields__)
-
-    def _error_dict(self) -> dict[str, list[str]]:
-        return {field: [str(e) for e in errors] for field, errors in self.errors.items()}
-
-    def messages(self) -> list[str]:
-        """Each error as a sentence naming its field, for the page."""
-        out = []
-        for name, errors in self.errors.items():
-            label = self.fields[name].label if name in self.fields else ""
-            for error in errors:
-                out.append(f"{label}: {error}" if label else str(error))
-        return out
-
-    def kept(self) -> list[tuple[str, str]]:
-        """The valid filter values as typed, to repeat on the next page."""
-        if not self.is_bound or not self.is_valid():
-            return []
-        return [
-            (name, self.data.get(name, ""))
-            for name in self.fields
-            if self.data.get(name, "") not in ("", None)
-        ]
 
 
 def _date_order(form: forms.Form, data: dict, start: str, end: str) -> None:

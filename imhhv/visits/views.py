@@ -78,7 +78,6 @@ def week(request: HttpRequest) -> HttpResponse:
             "previous": summary.monday - timedelta(days=7),
             "next": summary.monday + timedelta(days=7),
             "days": [summary.monday + timedelta(days=i) for i in range(7)],
-            "alerts": summary.alerts,
             "today": timezone.localdate(),
         },
     )

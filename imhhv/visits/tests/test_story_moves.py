@@ -61,7 +61,7 @@ def test_the_visitor_who_moved_sees_none_of_the_old_agencys_families(cast, login
     client = login(cast.hv_a)
     week = client.get(reverse("visits:week"), {"week": (TODAY - timedelta(days=9)).isoformat()})
     assert NAME not in week.content.decode()
-    assert week.context["week"].to_sign == [] and week.context["alerts"] == []
+    assert week.context["week"].to_sign == [] and week.context["week"].alerts == []
     page = fidelity_page(client, cast.hv_a)
     assert NAME not in page.content.decode() and page.context["rows"] == []
     # Agency A's visits no longer count on the page agency B sees.

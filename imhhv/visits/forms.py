@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
+from imhhv.accounts.pages import fields_that_differ
 from imhhv.core.visit_rules import RATING_SCALE, rating_label
 from imhhv.families.models import Family
 from imhhv.visits.models import Catalogue, Strategy, Visit, VisitPlan
@@ -100,17 +101,10 @@ NARRATIVE_FIELDS = ("note", "next_steps", "others_present")
 
 def narrative_conflicts(form: "VisitForm", saved: Visit) -> list[dict]:
     """The free-text fields where the version saved now differs from what the person
-    typed: [{name, label, theirs, yours}], for the side-by-side merge of a stale edit.
+    typed, for the side-by-side merge of a stale edit (the shared
+    `imhhv.accounts.pages.fields_that_differ`, shown by `templates/_version_merge.html`).
     `form` is valid (the conflict shows only once the person's input passed its checks)."""
-    rows = []
-    for name in NARRATIVE_FIELDS:
-        theirs = getattr(saved, name) or ""
-        yours = form.cleaned_data.get(name) or ""
-        if theirs.strip() != yours.strip():
-            rows.append(
-                {"name": name, "label": form.fields[name].label, "theirs": theirs, "yours": yours}
-            )
-    return rows
+    return fields_that_differ(form, {name: getattr(saved, name) for name in NARRATIVE_FIELDS})
 
 
 class AttestForm(forms.Form):

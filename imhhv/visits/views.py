@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from imhhv.accounts.pages import attempt
+from imhhv.accounts.pages import attempt, with_version
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.services import record
 from imhhv.core.visit_rules import rating_label
@@ -234,8 +234,7 @@ def _stale(request: HttpRequest, form: VisitForm, visit, family, catalogue):
     saved = get_visit_for_user(request.user, visit.pk, write=True)
     if saved.version == mine:
         return None
-    data = request.POST.copy()
-    data["version"] = str(saved.version)
+    data = with_version(request.POST, saved.version)
     merged = VisitForm(data, family=family, catalogue=catalogue, initial=initial_from(saved))
     merged.is_valid()
     merged.add_error(None, STALE_MERGE)

@@ -7,6 +7,14 @@ discharged family: read-only) becomes a page with its message (409) by the middl
 
 Every request writes exactly one audit event: the write on a successful save, the denial
 on a refused one, otherwise the read of the page shown.
+
+A save refused as stale (the family's `version` moved on after the page was opened:
+`claim_version`) shows the page again with what the person typed, the version saved now
+and, where the form edits saved values (a caregiver, a child's name), the fields that
+differ side by side (`_merged`, `templates/_version_merge.html`): saving again applies
+their values to the new version, nothing is retyped. The saved record is read again
+through the same access function as the page; that read writes no event of its own, so
+the stale denial stays the request's one event.
 """
 
 from django.contrib import messages
@@ -14,7 +22,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from imhhv.accounts.pages import fields_that_differ, with_version
 from imhhv.accounts.policies import capability, policy
+from imhhv.core.errors import StaleEdit
 from imhhv.families import forms, queries, services
 from imhhv.families.access import (
     get_caregiver_for_user,
@@ -24,6 +34,41 @@ from imhhv.families.access import (
 )
 from imhhv.families.filters import FamilyFilterForm
 from imhhv.families.views.common import attempt_audited
+
+STALE_MERGE = (
+    "Someone else changed this record after you opened it (on another device, in another "
+    "tab or a colleague), so nothing of yours was saved yet. What you typed is still in the "
+    "form below, now against the version saved now: check it, change what you need, and "
+    "save again."
+)
+
+
+def _merged(form_class, request: HttpRequest, version: int, **kwargs):
+    """`form_class` bound again to what the person posted but carrying `version`, the
+    family's version saved now, and validated (its cleaned values feed the comparison).
+    A fresh form, so the refusal's "reload the page" message is replaced by the merge's
+    explanation (`STALE_MERGE`, shown by the template, not as a form error)."""
+    form = form_class(with_version(request.POST, version), **kwargs)
+    form.is_valid()
+    return form
+
+
+def _merge_context(conflicts: list[dict], title: str, same: str = "") -> dict:
+    return {
+        "conflicts": conflicts,
+        "merge_title": title,
+        "merge_same": same,
+        "merge_message": STALE_MERGE,
+    }
+
+
+# What a form that adds something new (a child, a discharge, an episode) says after a stale
+# save: none of its fields is a saved value, so there is nothing to set side by side.
+NOTHING_TO_COMPARE = (
+    "What you typed here is new, so there is nothing to compare: the change saved meanwhile "
+    "is elsewhere in the family's record. Open the family's record in another tab to see "
+    "it if you need to, then save again."
+)
 
 
 @policy(capability("view_families"))
@@ -83,6 +128,19 @@ def caregiver_edit(request: HttpRequest, pk: int, caregiver_id: int) -> HttpResp
         if saved is not None:
             messages.success(request, "Caregiver details saved.")
             return redirect("families:detail", pk=family.pk)
+        if isinstance(refused, StaleEdit):
+            family, caregiver = get_caregiver_for_user(request.user, pk, caregiver_id, write=True)
+            # The saved values first: validating a ModelForm writes onto its instance.
+            now = {name: getattr(caregiver, name) for name in form.fields if name != "version"}
+            form = _merged(forms.CaregiverEditForm, request, family.version, instance=caregiver)
+            context.update(family=family, form=form, caregiver=caregiver)
+            context.update(
+                _merge_context(
+                    fields_that_differ(form, now),
+                    "Two versions of this caregiver",
+                    "The caregiver's details are the same in both versions: save to keep them.",
+                )
+            )
         if refused:
             return render(request, "families/caregiver_edit.html", context, status=409)
     queries.record_page_read(family, view="caregiver_edit", caregiver_id=caregiver.pk)
@@ -115,6 +173,15 @@ def record_birth(request: HttpRequest, pk: int, child_id: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Birth recorded.")
             return redirect("families:detail", pk=family.pk)
+        if isinstance(refused, StaleEdit):
+            family, child = get_expected_child_for_user(request.user, pk, child_id, write=True)
+            form = _merged(forms.BirthForm, request, family.version)
+            # Of the birth's fields only the name is saved before the birth is recorded.
+            conflicts = fields_that_differ(form, {"first_name": child.first_name})
+            context.update(family=family, form=form, child=child)
+            context.update(
+                _merge_context(conflicts, "Two versions of this child", NOTHING_TO_COMPARE)
+            )
         if refused:
             return render(request, "families/birth.html", context, status=409)
     queries.record_page_read(family, view="birth", child_id=child.pk)
@@ -141,6 +208,13 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "Child added.")
             return redirect("families:detail", pk=family.pk)
+        if isinstance(refused, StaleEdit):
+            family = get_family_for_user(request.user, pk, write=True)
+            version = _merged(forms.VersionForm, request, family.version)
+            form = forms.ChildForm(request.POST)
+            form.is_valid()
+            context.update(family=family, form=form, version_form=version)
+            context.update(_merge_context([], "Two versions of this family", NOTHING_TO_COMPARE))
         if refused:
             return render(request, "families/child_add.html", context, status=409)
     queries.record_page_read(family, view="child_add")
@@ -271,6 +345,11 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{family.display_name} is discharged. The record is now read-only."
             )
             return redirect("families:detail", pk=family.pk)
+        if isinstance(refused, StaleEdit):
+            family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
+            form = _merged(forms.DischargeForm, request, family.version)
+            context.update(family=family, form=form)
+            context.update(_merge_context([], "Two versions of this family", NOTHING_TO_COMPARE))
         if refused:
             return render(request, "families/discharge.html", context, status=409)
     queries.record_page_read(family, view="discharge")
@@ -301,6 +380,13 @@ def reenroll(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "A new episode is open. Assign a home visitor next.")
             return redirect("families:detail", pk=family.pk)
+        if isinstance(refused, StaleEdit):
+            family = get_family_for_user(
+                request.user, pk, write=True, capability="manage_intake", allow_discharged=True
+            )
+            form = _merged(forms.ReenrollForm, request, family.version)
+            context.update(family=family, form=form)
+            context.update(_merge_context([], "Two versions of this family", NOTHING_TO_COMPARE))
         if refused:
             return render(request, "families/reenroll.html", context, status=409)
     queries.record_page_read(family, view="reenroll")

@@ -1,7 +1,9 @@
 """A caregiver edit saved against a stale family version (the record was saved again after
 the page was opened) keeps what the person typed, shows the fields that differ (saved now
 beside theirs) and carries the version saved now, so saving again needs no retyping.
-One audit event per request; the API's answer (409 `stale`) is unchanged."""
+The other version-carrying family forms (birth, new child, discharge) keep their typed
+values and carry the new version too. One audit event per request; the API still answers
+409 `stale`."""
 
 import json
 from datetime import timedelta
@@ -166,3 +168,58 @@ def test_the_api_still_answers_409_stale(cast, client, caregiver, new_events):
     stale = patch({"phone": "313-555-0102", "version": seen})
     assert stale.status_code == 409 and stale.json()["code"] == "stale"
     assert trail(new_events) == [("caregiver.update", "denied", "stale")]
+
+
+def test_a_stale_birth_shows_a_renamed_child_and_keeps_the_birth(cast, login, new_events):
+    expected = Child.objects.create(
+        family=cast.family_a, first_name="Baby", due_date=TODAY + timedelta(days=10)
+    )
+    opened = cast.family_a.version
+    Child.objects.filter(pk=expected.pk).update(first_name="Robin")  # saved meanwhile
+    cast.family_a.version = opened + 1
+    cast.family_a.save()
+    client = login(cast.hv_a)
+    url = reverse("families:birth", args=[cast.family_a.pk, expected.pk])
+    birth = {
+        "first_name": "Baby",
+        "birth_date": (TODAY - timedelta(days=1)).isoformat(),
+        "gestational_age_weeks": "39",
+        "birth_weight_grams": "3300",
+    }
+    response = client.post(url, {**birth, "version": str(opened)})
+    assert response.status_code == 409
+    assert trail(new_events) == [("child.birth", "denied", "stale")]
+    (row,) = response.context["conflicts"]
+    assert (row["name"], row["theirs"], row["yours"]) == ("first_name", "Robin", "Baby")
+    form = response.context["form"]
+    assert form["birth_weight_grams"].value() == "3300"
+    assert form["version"].value() == str(opened + 1)
+    # The person keeps the saved name and saves the birth they typed.
+    again = client.post(url, {**form.data.dict(), "first_name": "Robin"})
+    assert again.status_code == 302
+    expected.refresh_from_db()
+    assert (expected.first_name, expected.birth_weight_grams) == ("Robin", 3300)
+
+
+def test_a_stale_discharge_keeps_the_typed_plan(cast, login, new_events):
+    opened = cast.family_a.version
+    cast.family_a.version = opened + 1
+    cast.family_a.save()
+    client = login(cast.sup_a)
+    url = reverse("families:discharge", args=[cast.family_a.pk])
+    response = client.post(
+        url,
+        {
+            "discharged_on": TODAY.isoformat(),
+            "reason": "goals_met",
+            "planned": "true",
+            "transition_plan": "Synthetic plan: early intervention.",
+            "version": str(opened),
+        },
+    )
+    assert response.status_code == 409
+    assert trail(new_events) == [("family.discharge", "denied", "stale")]
+    assert response.context["conflicts"] == []
+    page = response.content.decode()
+    assert "Synthetic plan: early intervention." in page and "nothing to compare" in page
+    assert response.context["form"]["version"].value() == str(opened + 1)

@@ -36,9 +36,9 @@ from imhhv.families.filters import FamilyFilterForm
 from imhhv.families.views.common import attempt_audited
 
 STALE_MERGE = (
-    "Someone else changed this record after you opened it (on another device, in another "
-    "tab or a colleague), so nothing of yours was saved yet. What you typed is still in the "
-    "form below, now against the version saved now: check it, change what you need, and "
+    "Someone else changed this record after you opened it (a colleague, or you on another "
+    "device or in another tab), so nothing of yours was saved yet. What you typed is still "
+    "in the form below. Compare it with the version saved now, change what you need, and "
     "save again."
 )
 

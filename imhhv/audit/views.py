@@ -1,21 +1,29 @@
 """The audit page: filter the trail by staff member, family and date (imhhv.audit.queries).
 
-Bad filter input is a message on the page (400) and reads nothing; the pager repeats the
-filters as hidden fields of a form, so no link carries a family's name.
+Bad filter input is a message on the page (400) and reads nothing; the filter form is
+posted and kept behind a key (`imhhv.audit.searches`), so no URL carries a family's name.
 """
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit import queries
 from imhhv.audit.forms import AuditFilterForm
+from imhhv.audit.searches import EXPIRED, post_search, saved_search
 
 
 @policy(capability("view_audit"))
 def audit_log(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    context = {"form": form, "keep": form.kept()}
+    moved = post_search(request)
+    if moved is not None:
+        return moved
+    search = saved_search(request)
+    if search.expired:
+        messages.info(request, EXPIRED)
+    form = AuditFilterForm(search.data)
+    context = {"form": form, "keep": search.pager(form)}
     if form.is_bound and not form.is_valid():
         context.update(errors=form.messages(), page=None, rows=[], notes=[])
         return render(request, "audit/log.html", context, status=400)

@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 
 from imhhv.accounts.pages import fields_that_differ, with_version
 from imhhv.accounts.policies import capability, policy
+from imhhv.audit.searches import EXPIRED, post_search, saved_search
 from imhhv.core.errors import StaleEdit
 from imhhv.families import forms, queries, services
 from imhhv.families.access import (
@@ -73,20 +74,26 @@ NOTHING_TO_COMPARE = (
 
 @policy(capability("view_families"))
 def family_list(request: HttpRequest) -> HttpResponse:
-    """The families list with its search and filters (a GET form: imhhv.families.filters).
+    """The families list with its search and filters (imhhv.families.filters).
 
-    Bad filter input is shown as messages above an empty list (status 400), never as a
-    list the person did not ask for. The pager repeats the filters as hidden fields of a
-    form, so no link the site generates carries the search text.
+    The filter form is posted and kept behind a key (`imhhv.audit.searches`), so no URL
+    holds the search text. Bad filter input is shown as messages above an empty list
+    (status 400), never as a list the person did not ask for.
     """
+    moved = post_search(request)
+    if moved is not None:
+        return moved
+    search = saved_search(request)
+    if search.expired:
+        messages.info(request, EXPIRED)
     visitors, teams = queries.family_filter_choices(request.user)
     form = FamilyFilterForm(
-        request.GET or None,
+        search.data,
         visitors=visitors,
         teams=teams,
         medicaid=request.user.can("manage_intake"),
     )
-    context = {"form": form, "keep": form.kept()}
+    context = {"form": form, "keep": search.pager(form)}
     try:
         filters = form.filters()
     except ValidationError:

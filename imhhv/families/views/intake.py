@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.models import Outcome
+from imhhv.audit.searches import EXPIRED, post_search, saved_search
 from imhhv.audit.services import record
 from imhhv.drafts.pages import discard, draft_state
 from imhhv.families import forms, queries, services
@@ -24,10 +25,17 @@ from imhhv.families.views.common import attempt_audited
 
 @policy(capability("manage_intake"))
 def referral_list(request: HttpRequest) -> HttpResponse:
-    """Referrals with their search and filters (imhhv.families.filters); bad filter input
-    is a message above an empty list (400), and nothing is read."""
-    form = ReferralFilterForm(request.GET or None)
-    context = {"form": form, "keep": form.kept()}
+    """Referrals with their search and filters (imhhv.families.filters), posted and kept
+    behind a key (`imhhv.audit.searches`); bad filter input is a message above an empty
+    list (400), and nothing is read."""
+    moved = post_search(request)
+    if moved is not None:
+        return moved
+    search = saved_search(request)
+    if search.expired:
+        messages.info(request, EXPIRED)
+    form = ReferralFilterForm(search.data)
+    context = {"form": form, "keep": search.pager(form)}
     try:
         filters = form.filters()
     except ValidationError:

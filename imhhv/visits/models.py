@@ -209,6 +209,13 @@ class Visit(models.Model):
                 condition=Q(outcome="completed", signed_at__isnull=True),
                 name="unsigned_notes",
             ),
+            # Notes waiting for a signature per home visitor (My day, My week, Team week,
+            # the supervisor's home): a few rows of each visitor's thousands of visits.
+            models.Index(
+                fields=["visitor", "scheduled_at"],
+                condition=Q(signed_at__isnull=True) & ~Q(outcome="scheduled"),
+                name="unsigned_by_visitor",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, User
@@ -196,8 +196,13 @@ def not_seen_families(
         families.active()
         .annotate(
             episode_start=episode_start,
-            last=Max(
-                "visits__started_at", filter=Q(visits__outcome="completed", visits__place="home")
+            # The family's latest completed home visit: one probe of the partial index
+            # `completed_home_visits` per family (a MAX over a join read every visit).
+            last=Subquery(
+                Visit.objects.home_visits()
+                .filter(family=OuterRef("pk"))
+                .order_by("-started_at")
+                .values("started_at")[:1]
             ),
         )
         .filter(episode_start__lte=timezone.localtime(cutoff).date())

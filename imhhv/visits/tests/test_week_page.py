@@ -21,7 +21,7 @@ def test_my_week_shows_visits_notes_to_sign_and_families_not_seen(cast, login, c
 def test_my_week_raises_the_disengagement_alert_to_the_home_visitor(cast, login, catalogue):
     VisitFactory(family=cast.family_a, day=week_start(TODAY) - timedelta(weeks=5))
     response = login(cast.hv_a).get(reverse("visits:week"))
-    assert [f.pk for f, _ in response.context["alerts"]] == [cast.family_a.pk]
+    assert [f.pk for f, _ in response.context["week"].alerts] == [cast.family_a.pk]
     assert b"Disengagement alerts" in response.content
 
 

@@ -283,4 +283,16 @@ class CataloguePublishForm(forms.Form):
     title = forms.CharField(label="Title of the new version", max_length=200)
 
 
-StrategyFormSet = forms.formset_factory(StrategyRowForm, extra=3, can_delete=True)
+class BaseStrategyFormSet(forms.BaseFormSet):
+    """The catalogue's strategy rows; a tampered or outdated form says so in words."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "missing_management_form": "This form was incomplete or out of date. Reload the "
+        "page and enter the strategies again.",
+    }
+
+
+StrategyFormSet = forms.formset_factory(
+    StrategyRowForm, formset=BaseStrategyFormSet, extra=3, can_delete=True
+)

@@ -123,3 +123,13 @@ def test_a_tampered_caregiver_formset_shows_no_technical_words(intake):
     html = page.content.decode()
     assert page.status_code == 200 and "Fill in at least one caregiver." in html
     assert "ManagementForm" not in html and "bug report" not in html
+
+
+def test_a_tampered_children_formset_says_so_on_the_referral_page(intake):
+    post = referral_post()
+    del post["child-TOTAL_FORMS"]
+    page = intake.post(reverse("families:referral_new"), post)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "This form was incomplete or out of date." in html
+    assert "ManagementForm" not in html

@@ -500,9 +500,19 @@ class AlertOut(_Pair):
     last_home_visit = serializers.DateField(source="second.last_visit", allow_null=True)
 
 
+class PlannedOut(serializers.Serializer):
+    """A visit the family's plan promises this week that no recorded visit covers yet."""
+
+    family = serializers.IntegerField(source="family.pk")
+    family_name = serializers.CharField(source="family.display_name")
+    day = serializers.DateField(allow_null=True, help_text="null: this week, no day agreed")
+    at = serializers.TimeField(allow_null=True, format="%H:%M")
+
+
 class MyWeekOut(serializers.Serializer):
     monday = serializers.DateField()
     scheduled = WeekVisitOut(many=True)
+    planned = PlannedOut(many=True)
     to_document = WeekVisitOut(many=True)
     to_sign = WeekVisitOut(many=True)
     not_seen = NotSeenOut(many=True)

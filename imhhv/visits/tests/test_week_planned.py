@@ -64,3 +64,23 @@ def test_the_api_answers_a_week_out_of_range_with_400(cast, client):
     headers = {"HTTP_AUTHORIZATION": f"Token {issue_token(user=cast.hv_a)[0]}"}
     response = client.get("/api/v1/visits/week/", {"week": "9999-12-31"}, **headers)
     assert response.status_code == 400 and "week" in response.json()
+
+
+def test_the_api_lists_the_same_planned_visits_as_the_page(cast, client, login):
+    from imhhv.api.services import issue_token
+
+    today = timezone.localdate()
+    VisitPlanFactory(family=cast.family_a, preferred_day=today.weekday(), preferred_time=time(14))
+    VisitPlanFactory(family=cast.family_b, preferred_day=today.weekday())
+    headers = {"HTTP_AUTHORIZATION": f"Token {issue_token(user=cast.hv_a)[0]}"}
+    data = client.get("/api/v1/visits/week/", **headers).json()
+    assert data["planned"] == [
+        {
+            "family": cast.family_a.pk,
+            "family_name": "Test Family One",
+            "day": today.isoformat(),
+            "at": "14:00",
+        }
+    ]
+    page = login(cast.hv_a).get(WEEK).context["week"].planned
+    assert [(p.family.pk, p.day) for p in page] == [(cast.family_a.pk, today)]

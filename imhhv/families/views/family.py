@@ -314,11 +314,30 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"{family.display_name} is now with {visitor.display_name()}."
             )
             return redirect("families:detail", pk=family.pk)
+    merge = {}
+    if isinstance(refused, StaleEdit):
+        # Assigned (or changed) meanwhile: the choice made stays, against the version saved
+        # now, beside the home visitor the family has now.
+        family = get_family_for_user(request.user, pk, write=True, capability="assign_caseload")
+        form = _merged(
+            forms.AssignForm,
+            request,
+            family.version,
+            visitors=visitors,
+            loads=loads,
+            current_visitor_id=family.home_visitor_id,
+        )
+        merge = _merge_context(
+            fields_that_differ(form, {"home_visitor": family.home_visitor_id}),
+            "Two versions of this assignment",
+            "The family is already with the home visitor you chose: save to record yours.",
+        )
     context = {
         "family": family,
         "form": form,
         "history": family.assignments.select_related("home_visitor", "assigned_by"),
         "visitor_rows": form.visitor_rows,
+        **merge,
     }
     if refused:
         return render(request, "families/assign.html", context, status=409)

@@ -112,6 +112,7 @@
     this.dirty = false;
     window.clearTimeout(this.timer);
     var self = this;
+    this.sent = Date.now(); // the session's clock counts from the request, not its answer
     fetch(this.url, {
       method: "POST",
       body: fieldsOf(this.form),
@@ -143,7 +144,9 @@
 
   Autosave.prototype.answered = function (response, body) {
     if (response.ok && body.saved_at) {
-      document.dispatchEvent(new CustomEvent("imhhv:server-contact"));
+      document.dispatchEvent(
+        new CustomEvent("imhhv:server-contact", { detail: { sent: this.sent } })
+      );
       this.savedAt = new Date(body.saved_at);
       this.say(agoText(this.savedAt), !this.announcedOk);
       this.announcedOk = true;
@@ -158,7 +161,9 @@
       document.dispatchEvent(new CustomEvent("imhhv:signed-out"));
       return;
     }
-    document.dispatchEvent(new CustomEvent("imhhv:server-contact"));
+    document.dispatchEvent(
+        new CustomEvent("imhhv:server-contact", { detail: { sent: this.sent } })
+      );
     if (response.status === 400 && body.errors) {
       var first = Object.keys(body.errors)[0];
       this.say("Draft not saved: " + (body.errors[first] || ["bad input"])[0], true);

@@ -99,12 +99,16 @@
     }
   }
 
-  function contact() {
-    lastContact = Date.now();
+  // The server counts idle time from when it received our last request, so the page
+  // counts from when that request was sent (`sent`), never from when its answer came
+  // back: a slow answer must not make the session look younger than it is.
+  function contact(sent) {
+    lastContact = Math.max(lastContact, typeof sent === "number" ? sent : Date.now());
   }
 
   function keepalive() {
     var data = new URLSearchParams(new FormData(keepaliveForm));
+    var sent = Date.now();
     return fetch(keepaliveUrl, {
       method: "POST",
       body: data,
@@ -113,7 +117,7 @@
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (response.ok && type.indexOf("application/json") === 0 && !response.redirected) {
-        contact();
+        contact(sent);
         return true;
       }
       showSignedOut();
@@ -160,7 +164,9 @@
     });
   });
 
-  document.addEventListener("imhhv:server-contact", contact);
+  document.addEventListener("imhhv:server-contact", function (event) {
+    contact(event.detail && event.detail.sent);
+  });
   document.addEventListener("imhhv:signed-out", showSignedOut);
 
   // Typing counts as activity (throttled: one keepalive a minute at most).

@@ -18,8 +18,10 @@ families' lists.
 """
 
 import secrets
+from functools import wraps
 from typing import NamedTuple
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
 SESSION_KEY = "imhhv_searches"
@@ -74,3 +76,21 @@ def saved_search(request: HttpRequest) -> SavedSearch:
     for name, values in fields.items():
         data.setlist(name, values)
     return SavedSearch(data, key, False)
+
+
+def searchable(view):
+    """A list view whose filter form is posted: a POST is kept and redirected to its key
+    (`post_search`); a GET reaches the view with `request.search` (`saved_search`), after
+    a message when the key it names is no longer kept."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        moved = post_search(request)
+        if moved is not None:
+            return moved
+        request.search = saved_search(request)
+        if request.search.expired:
+            messages.info(request, EXPIRED)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -4,24 +4,19 @@ Bad filter input is a message on the page (400) and reads nothing; the filter fo
 posted and kept behind a key (`imhhv.audit.searches`), so no URL carries a family's name.
 """
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit import queries
 from imhhv.audit.forms import AuditFilterForm
-from imhhv.audit.searches import EXPIRED, post_search, saved_search
+from imhhv.audit.searches import searchable
 
 
 @policy(capability("view_audit"))
+@searchable
 def audit_log(request: HttpRequest) -> HttpResponse:
-    moved = post_search(request)
-    if moved is not None:
-        return moved
-    search = saved_search(request)
-    if search.expired:
-        messages.info(request, EXPIRED)
+    search = request.search
     form = AuditFilterForm(search.data)
     context = {"form": form, "keep": search.pager(form)}
     if form.is_bound and not form.is_valid():

@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 
 from imhhv.accounts.pages import fields_that_differ, with_version
 from imhhv.accounts.policies import capability, policy
-from imhhv.audit.searches import EXPIRED, post_search, saved_search
+from imhhv.audit.searches import searchable
 from imhhv.core.errors import StaleEdit
 from imhhv.families import forms, queries, services
 from imhhv.families.access import (
@@ -73,6 +73,7 @@ NOTHING_TO_COMPARE = (
 
 
 @policy(capability("view_families"))
+@searchable
 def family_list(request: HttpRequest) -> HttpResponse:
     """The families list with its search and filters (imhhv.families.filters).
 
@@ -80,12 +81,7 @@ def family_list(request: HttpRequest) -> HttpResponse:
     holds the search text. Bad filter input is shown as messages above an empty list
     (status 400), never as a list the person did not ask for.
     """
-    moved = post_search(request)
-    if moved is not None:
-        return moved
-    search = saved_search(request)
-    if search.expired:
-        messages.info(request, EXPIRED)
+    search = request.search
     visitors, teams = queries.family_filter_choices(request.user)
     form = FamilyFilterForm(
         search.data,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from imhhv.accounts.policies import capability, policy
 from imhhv.audit.models import Outcome
-from imhhv.audit.searches import EXPIRED, post_search, saved_search
+from imhhv.audit.searches import searchable
 from imhhv.audit.services import record
 from imhhv.drafts.pages import discard, draft_state
 from imhhv.families import forms, queries, services
@@ -24,16 +24,12 @@ from imhhv.families.views.common import attempt_audited
 
 
 @policy(capability("manage_intake"))
+@searchable
 def referral_list(request: HttpRequest) -> HttpResponse:
     """Referrals with their search and filters (imhhv.families.filters), posted and kept
     behind a key (`imhhv.audit.searches`); bad filter input is a message above an empty
     list (400), and nothing is read."""
-    moved = post_search(request)
-    if moved is not None:
-        return moved
-    search = saved_search(request)
-    if search.expired:
-        messages.info(request, EXPIRED)
+    search = request.search
     form = ReferralFilterForm(search.data)
     context = {"form": form, "keep": search.pager(form)}
     try:

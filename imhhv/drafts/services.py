@@ -42,6 +42,8 @@ def clean_data(data) -> dict[str, list[str]]:
             continue
         if not isinstance(name, str) or not name or len(name) > MAX_FIELD_NAME:
             raise DraftInvalid({"data": ["A field name is empty or too long."]})
+        if "\x00" in name:  # PostgreSQL's JSON cannot hold it (a 500 before)
+            raise DraftInvalid({"data": ["A field name holds a character that is not text."]})
         if isinstance(values, str):
             values = [values]
         if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):

@@ -488,8 +488,9 @@ def _paced_requirement(
     """A yearly target over [start, end], prorated when the role started inside it."""
     begin = max(start, role_started_on)
     target_f = Fraction(target)
-    if begin > start:
-        target_f = target_f * ((end - begin).days + 1) / ((end - start).days + 1)
+    if begin > start:  # prorated; nothing due in a period ending before the role starts
+        days_in_role = max(0, (end - begin).days + 1)
+        target_f = target_f * days_in_role / ((end - start).days + 1)
     status, expected = pace_status(got, target_f, begin, end, today)
     goal = _hours(target_f)
     if status == MET and got >= target_f:

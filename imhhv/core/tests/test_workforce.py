@@ -381,3 +381,19 @@ def test_policy_is_data():
     assert wf.license_requirement(facts, TODAY, strict).status == DUE_SOON
     with pytest.raises(ValueError, match="Unknown role"):
         requirements(visitor(role="admin"), TODAY)
+
+
+def test_endorsement_year_from_29_february():
+    leap = replace(IFS, endorsed_on=date(2024, 2, 29))
+    facts = visitor(endorsements=(leap,))
+    assert wf.endorsement_year(facts, date(2026, 12, 1)) == (date(2026, 2, 28), date(2027, 2, 27))
+    assert wf.endorsement_year(facts, date(2028, 3, 1)) == (date(2028, 2, 29), date(2029, 2, 27))
+
+
+@given(entries_st, st.builds(TrainingEntry, training_days, hours_st, categories))
+def test_an_entry_outside_the_fiscal_year_never_changes_ce(entries, extra):
+    if fiscal_year_start(2027) <= extra.day <= TODAY:
+        return
+    before = rule(visitor(training=tuple(entries)), wf.CONTINUING_EDUCATION)
+    after = rule(visitor(training=(*entries, extra)), wf.CONTINUING_EDUCATION)
+    assert before == after

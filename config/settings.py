@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "imhhv.accounts",
     "imhhv.drafts",  # server-side drafts of long forms (see imhhv/drafts)
     "imhhv.families",
+    "imhhv.workforce",  # staff qualifications and reflective supervision (issue 10)
     "imhhv.visits",
     "imhhv.api",
     "imhhv.reports",

@@ -8,8 +8,9 @@
   `manage_staff` it is a 403 (they have no staff to look at); with one, a person outside
   their reach is a 404, like missing. Every denial is audited once.
 - **Session notes**: only the session's supervisor and its participants, never an agency
-  administrator, never the state. `session_notes_for` is the only function that returns
-  note text; the listing queryset defers the column, so a note cannot leave otherwise.
+  administrator, never the state. `notes_for_sessions` and `session_notes_for` are the
+  only functions that return note text, and both filter on the reader being in the
+  session; the listing queryset defers the column, so a note cannot leave otherwise.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -116,6 +117,18 @@ def in_session(user: User, session: SupervisionSession) -> bool:
     if session.supervisor_id == user.pk:
         return True
     return session.participants.filter(user_id=user.pk).exists()
+
+
+def notes_for_sessions(user: User, session_ids) -> dict[int, str]:
+    """{session id: notes} for those of `session_ids` that `user` is in (one query)."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        SupervisionSession.objects.filter(pk__in=list(session_ids))
+        .filter(Q(supervisor_id=user.pk) | Q(participants__user_id=user.pk))
+        .distinct()
+        .values_list("pk", "notes")
+    )
 
 
 def session_notes_for(user: User, session: SupervisionSession) -> str | None:

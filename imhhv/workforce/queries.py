@@ -19,7 +19,7 @@ from imhhv.audit.services import record
 from imhhv.core import workforce as rules
 from imhhv.core.calendar import week_start
 from imhhv.families.models import Assignment
-from imhhv.workforce.access import get_staff_for_user, session_notes_for, sessions_listable_by
+from imhhv.workforce.access import get_staff_for_user, notes_for_sessions, sessions_listable_by
 from imhhv.workforce.models import (
     Degree,
     Endorsement,
@@ -170,7 +170,7 @@ def sessions_for(
     supervisor or supervisee; the person found through access, 404/403 otherwise).
 
     Notes are filled in only where `user` is the supervisor or a participant
-    (`access.session_notes_for`); one read event lists the sessions whose notes were read.
+    (`access.notes_for_sessions`); one read event lists the sessions whose notes were read.
     """
     sessions = sessions_listable_by(user)
     if staff_id is not None:
@@ -186,14 +186,17 @@ def sessions_for(
         .prefetch_related("participants", "families_discussed")
         .order_by("-day", "-started_at", "-pk")
     )
-    rows, notes_read = [], []
-    for session in sessions:
-        supervisees = sorted(p.user_id for p in session.participants.all())
-        notes = None
-        if user.pk == session.supervisor_id or user.pk in supervisees:
-            notes = session_notes_for(user, session)
-            notes_read.append(session.pk)
-        rows.append(SessionRow(session, supervisees, len(session.families_discussed.all()), notes))
+    notes = notes_for_sessions(user, [s.pk for s in sessions])
+    rows = [
+        SessionRow(
+            session,
+            sorted(p.user_id for p in session.participants.all()),
+            len(session.families_discussed.all()),
+            notes.get(session.pk),
+        )
+        for session in sessions
+    ]
+    notes_read = sorted(notes)
     record(
         action="workforce.sessions.read",
         object_type="user",

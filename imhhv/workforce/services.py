@@ -5,8 +5,12 @@ denial is one audit event), validates with the core rules (`imhhv.core.workforce
 check_* functions) and the model's own checks, saves atomically and writes exactly one
 audit event. Bad input is a `ValidationError` keyed by field; nothing is saved. Audit
 details name ids and counts only: never a session's notes or themes.
+
+The access check runs before the transaction opens (`_writes_staff`): a denial's audit
+event must not roll back with the refused write.
 """
 
+import functools
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 
@@ -35,6 +39,19 @@ from imhhv.workforce.models import (
 )
 
 
+def _writes_staff(function):
+    """Find the person first (a denial is audited and must survive), then run the write
+    in one transaction with `staff` in place of `staff_id`."""
+
+    @functools.wraps(function)
+    def wrapper(*, by: User, staff_id: int, **kwargs):
+        staff = get_staff_for_user(by, staff_id, write=True)
+        with transaction.atomic():
+            return function(by=by, staff=staff, **kwargs)
+
+    return wrapper
+
+
 def _save(obj) -> None:
     """Full model validation (fields and constraints), then save."""
     obj.full_clean()
@@ -46,11 +63,10 @@ def _future(field: str, day: date | None, what: str) -> None:
         raise ValidationError({field: [message]})
 
 
-@transaction.atomic
+@_writes_staff
 def add_degree(
-    *, by: User, staff_id: int, level: str, field: str = "", institution: str = "", year=None
+    *, by: User, staff: User, level: str, field: str = "", institution: str = "", year=None
 ) -> Degree:
-    staff = get_staff_for_user(by, staff_id, write=True)
     if year is not None and year > timezone.localdate().year:
         raise ValidationError({"year": ["The year cannot be in the future."]})
     degree = Degree(user=staff, level=level, field=field, institution=institution, year=year)
@@ -59,18 +75,17 @@ def add_degree(
     return degree
 
 
-@transaction.atomic
+@_writes_staff
 def add_license(
     *,
     by: User,
-    staff_id: int,
+    staff: User,
     type: str,
     issued_on: date,
     expires_on: date,
     number: str = "",
     state: str = "MI",
 ) -> License:
-    staff = get_staff_for_user(by, staff_id, write=True)
     try:
         rules.check_license_dates(issued_on, expires_on)
     except ValueError as error:
@@ -89,11 +104,11 @@ def add_license(
     return row
 
 
-@transaction.atomic
+@_writes_staff
 def set_endorsement(
     *,
     by: User,
-    staff_id: int,
+    staff: User,
     category: str,
     status: str,
     mentor_track: str = "",
@@ -103,7 +118,6 @@ def set_endorsement(
     renewal_year: int | None = None,
 ) -> Endorsement:
     """Create or update the person's endorsement in `category`."""
-    staff = get_staff_for_user(by, staff_id, write=True)
     _future("registered_on", registered_on, "The registration date")
     _future("endorsed_on", endorsed_on, "The endorsement date")
     row = Endorsement.objects.filter(user=staff, category=category).first()
@@ -127,16 +141,15 @@ def set_endorsement(
     return row
 
 
-@transaction.atomic
+@_writes_staff
 def add_waiver(
     *,
     by: User,
-    staff_id: int,
+    staff: User,
     fiscal_year: int,
     requested_on: date,
     approved_on: date | None = None,
 ) -> Waiver:
-    staff = get_staff_for_user(by, staff_id, write=True)
     # Lock the person's waivers so two requests for one year cannot both pass the check.
     existing = [
         rules.Waiver(fiscal_year=w.fiscal_year, requested_on=w.requested_on)
@@ -160,11 +173,11 @@ def add_waiver(
     return row
 
 
-@transaction.atomic
+@_writes_staff
 def record_self_assessment(
     *,
     by: User,
-    staff_id: int,
+    staff: User,
     completed_on: date | None,
     discussed_on: date | None = None,
     discussed_with_id: int | None = None,
@@ -177,7 +190,6 @@ def record_self_assessment(
     The discussion is with a supervisor: `discussed_with` must be someone else who holds
     the `supervise` capability at the person's agency now.
     """
-    staff = get_staff_for_user(by, staff_id, write=True)
     _future("completed_on", completed_on, "The completion date")
     _future("discussed_on", discussed_on, "The discussion date")
     if discussed_on is not None and completed_on is None:
@@ -215,18 +227,17 @@ def record_self_assessment(
     return row
 
 
-@transaction.atomic
+@_writes_staff
 def add_training(
     *,
     by: User,
-    staff_id: int,
+    staff: User,
     day: date,
     title: str,
     hours,
     category: str,
     provider: str = "",
 ) -> TrainingEntry:
-    staff = get_staff_for_user(by, staff_id, write=True)
     try:
         hours = Decimal(str(hours))
         if not hours.is_finite():
@@ -250,9 +261,8 @@ def add_training(
     return row
 
 
-@transaction.atomic
-def record_leave(*, by: User, staff_id: int, start: date, end: date) -> Leave:
-    staff = get_staff_for_user(by, staff_id, write=True)
+@_writes_staff
+def record_leave(*, by: User, staff: User, start: date, end: date) -> Leave:
     if end < start:
         raise ValidationError({"end": ["Leave cannot end before it starts."]})
     row = Leave(user=staff, start=start, end=end)
@@ -261,7 +271,6 @@ def record_leave(*, by: User, staff_id: int, start: date, end: date) -> Leave:
     return row
 
 
-@transaction.atomic
 def record_session(
     *,
     by: User,
@@ -281,7 +290,9 @@ def record_session(
 
     Who records it: the supervisor (an account with `supervise`, `by` itself), or, for a
     supervisor's own consultation with an external consultant (no account), the
-    supervisee. Supervisees are current members of the agency; the supervisor is never
+    supervisor receiving it (`by` among the supervisees, `supervisor_id` None). A
+    supervisor's consultation with another supervisor who has an account is recorded by
+    that one, as any session. Supervisees are current members of the agency; the supervisor is never
     one of them (a session whose supervisor is its only supervisee is refused). Families
     discussed are `(family_id, supervisee_id)` pairs: the family must be one that
     supervisee carries now and that `by` may see.
@@ -303,6 +314,41 @@ def record_session(
             details={"reason": "only the supervisor, or the consultee, records a session"},
         )
         raise PermissionDenied("Only the session's supervisor can record it.")
+    with transaction.atomic():
+        return _record_session(
+            by=by,
+            agency_id=agency_id,
+            day=day,
+            started_at=started_at,
+            minutes=minutes,
+            format=format,
+            supervisee_set=supervisee_set,
+            supervisor_id=supervisor_id,
+            consultant_name=consultant_name,
+            consultant_credential=consultant_credential,
+            families=families,
+            themes=themes,
+            notes=notes,
+        )
+
+
+def _record_session(
+    *,
+    by: User,
+    agency_id: int,
+    day: date,
+    started_at: time,
+    minutes: int,
+    format: str,
+    supervisee_set: set[int],
+    supervisor_id: int | None,
+    consultant_name: str,
+    consultant_credential: str,
+    families,
+    themes: str,
+    notes: str,
+) -> SupervisionSession:
+    external = supervisor_id is None
     errors: dict[str, list[str]] = {}
     now = timezone.localtime()
     if day > now.date() or (

@@ -58,6 +58,13 @@ def _save(obj) -> None:
     obj.save()
 
 
+def _all_ids(values) -> bool:
+    """Whether every value is a database id (a positive int that fits a bigint)."""
+    return all(
+        isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 2**63 - 1 for v in values
+    )
+
+
 def _future(field: str, day: date | None, what: str) -> None:
     if message := not_in_future(day, today=timezone.localdate(), what=what):
         raise ValidationError({field: [message]})
@@ -298,6 +305,15 @@ def record_session(
     supervisee carries now and that `by` may see.
     """
     consultant_name = consultant_name.strip()
+    ids_ok = _all_ids(supervisee_ids) and (supervisor_id is None or _all_ids([supervisor_id]))
+    pairs_ok = all(
+        isinstance(pair, (tuple, list)) and len(pair) == 2 and _all_ids(pair) for pair in families
+    )
+    if not ids_ok or not pairs_ok:
+        # Checked before anything else: an id that is not a number is bad input, not a 500.
+        raise ValidationError(
+            {"supervisee_ids" if not ids_ok else "families": ["Choose from the list."]}
+        )
     supervisee_set = set(supervisee_ids)
     agency_id = by.membership.agency_id if by.is_authenticated and by.membership else None
     external = supervisor_id is None
@@ -374,6 +390,9 @@ def _record_session(
         errors["format"] = ["An individual session has one supervisee."]
     visible = families_visible_to(by)
     pairs = []
+    if len({family_id for family_id, _ in families}) < len(families):
+        errors["families"] = ["List each family once."]
+        families = ()
     for family_id, supervisee_id in families:
         family = visible.filter(pk=family_id, home_visitor_id=supervisee_id).first()
         if supervisee_id not in supervisee_set or family is None:

@@ -105,13 +105,11 @@ def test_a_session_in_the_future_is_refused(cast, new_events):
 
 def test_a_session_later_today_is_refused(cast, new_events):
     now = timezone.localtime()
-    if now.time() >= time(23, 59):
-        pytest.skip("no minute left today to be in the future")  # pragma: no cover
     refused(
         lambda: services.record_session(
             by=cast.sup_a,
             day=now.date(),
-            started_at=time(23, 59),
+            started_at=time.max,  # later today, whatever the hour
             minutes=30,
             format="individual",
             supervisee_ids=[cast.hv_a.pk],
@@ -179,3 +177,63 @@ def test_endorsed_without_a_date_is_refused(cast, new_events):
             status="endorsed",
         )
     assert new_events() == []
+
+
+@pytest.mark.parametrize(
+    ("supervisees", "families", "field"),
+    [
+        (["12"], [], "supervisee_ids"),
+        ([None], [], "supervisee_ids"),
+        ([True], [], "supervisee_ids"),
+        ([2**63], [], "supervisee_ids"),
+        ("hv_a", [("1", "2")], "families"),
+        ("hv_a", [(1,)], "families"),
+    ],
+)
+def test_ids_that_are_not_ids_are_field_errors(cast, new_events, supervisees, families, field):
+    ids = [cast.hv_a.pk] if supervisees == "hv_a" else supervisees
+    refused(
+        lambda: services.record_session(
+            by=cast.sup_a,
+            day=yesterday(),
+            started_at=time(9),
+            minutes=30,
+            format="individual",
+            supervisee_ids=ids,
+            supervisor_id=cast.sup_a.pk,
+            families=families,
+        ),
+        field,
+    )
+    no_session_saved()
+
+
+def test_a_family_listed_twice_is_refused(cast, new_events):
+    pair = (cast.family_a.pk, cast.hv_a.pk)
+    refused(lambda: session(cast.sup_a, [cast.hv_a], families=[pair, pair]), "families")
+    no_session_saved()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"minutes": 0}, "__all__"), ({"format": "party"}, "format"), ({"minutes": 601}, "__all__")],
+)
+def test_a_session_with_a_bad_length_or_format_is_refused(cast, new_events, change, field):
+    values = {"minutes": 60, "format": "individual", **change}
+    refused(
+        lambda: services.record_session(
+            by=cast.sup_a,
+            day=yesterday(),
+            started_at=time(9),
+            supervisee_ids=[cast.hv_a.pk],
+            supervisor_id=cast.sup_a.pk,
+            **values,
+        ),
+        field,
+    )
+    no_session_saved()
+
+
+def test_an_individual_session_has_one_supervisee(cast, new_events):
+    refused(lambda: session(cast.sup_a, [cast.hv_a, cast.hv_a2], fmt="individual"), "format")
+    no_session_saved()

@@ -96,3 +96,17 @@ def test_a_supervisors_own_consultation_with_an_external_consultant(cast, new_ev
         done.pk: "Own consultation synthetic note."
     }
     assert all(row.notes is None for row in queries.sessions_for(cast.admin_a))
+
+
+def test_the_listing_does_not_grow_with_the_sessions(cast, sessions):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        queries.sessions_for(cast.sup_a)
+    for _ in range(4):
+        session(cast.sup_a, [cast.hv_a, cast.hv_a2], families=[(cast.family_a.pk, cast.hv_a.pk)])
+    with CaptureQueriesContext(connection) as many:
+        rows = queries.sessions_for(cast.sup_a)
+    assert len(rows) == 7
+    assert len(many) == len(few)

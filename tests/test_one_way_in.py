@@ -19,7 +19,7 @@ from django.apps import apps
 ROOT = Path(__file__).resolve().parent.parent / "imhhv"
 
 # Apps whose models hold people's data (add later apps here: screening, workforce …).
-PEOPLE_APPS = ["families", "visits"]
+PEOPLE_APPS = ["families", "visits", "drafts", "workforce"]
 # Models of those apps that hold no person's data: the fidelity catalogue is reference data.
 NOT_PEOPLE = {"Catalogue", "KeyComponent", "Strategy"}
 

@@ -235,6 +235,17 @@ def check_waiver_year(fy: int, waivers: Iterable[Waiver]) -> None:
 # ---------------------------------------------------------------- helpers
 
 
+def needs_no_waiver(
+    endorsements: Iterable[Endorsement], on: date, policy: WorkforcePolicy | None = None
+) -> bool:
+    """Whether the person holds at least the minimum endorsement on `on` (so a waiver
+    for that fiscal year would be refused)."""
+    policy = policy or DEFAULT_POLICY
+    facts = StaffFacts(role=HOME_VISITOR, role_started_on=on, endorsements=tuple(endorsements))
+    held = _held(facts, on)
+    return held is not None and _rank(held.category) >= _rank(policy.minimum_endorsement)
+
+
 def _rank(category: str) -> int:
     return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else -1
 
@@ -668,6 +679,17 @@ def weekly_supervision_share(
         return None
     covered = {week_start(d) for d in session_days} & counted
     return Fraction(len(covered), len(counted))
+
+
+QUALIFICATIONS = frozenset({DEGREE, LICENSE, COURSEWORK, ENDORSEMENT})
+
+
+def qualified(results: Iterable[Requirement]) -> bool:
+    """ "Qualified staff" on the fidelity pages (DOMAIN §4): every qualification the role
+    needs (degree, license, coursework for supervisors, endorsement or waiver) is met or
+    due soon. Training pace, self-assessment and supervision hours are shown beside it
+    but are not qualifications: a person behind on CE hours is still qualified today."""
+    return all(r.status != NOT_MET for r in results if r.name in QUALIFICATIONS)
 
 
 def worst(statuses: Iterable[str]) -> str:

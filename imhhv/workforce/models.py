@@ -5,8 +5,12 @@ rows into its `StaffFacts`. Choice values are the core's constants, so a row and
 can never spell a category differently (the training category is `children_mental_health`,
 as in the core).
 
-Not here yet: learning-collaborative cohorts, booster sessions, evidence files for
-training entries and staff questionnaires (later parts of the issue).
+Learning-collaborative cohorts are run by the state (`Cohort`, `CohortMember` with the
+attendance); booster sessions are training-ledger entries marked `booster`; an evidence
+file (a certificate) is kept in the database beside its entry (`TrainingEvidence`, at
+most 5 MB: backed up and restored with everything else, served only through access).
+Staff questionnaires (`StaffInstrument`, `StaffQuestionnaire`) keep scores only, never
+item text: the agency names its instrument and its score range.
 
 Session notes (`SupervisionSession.notes`) are readable only by the people in the
 session: every read goes through `imhhv.workforce.access.session_notes_for`, and the
@@ -205,6 +209,7 @@ class TrainingEntry(models.Model):
     provider = models.CharField(max_length=160, blank=True)
     hours = models.DecimalField(max_digits=4, decimal_places=2)
     category = models.CharField(max_length=30, choices=CATEGORY_CHOICES)
+    booster = models.BooleanField(default=False)  # a learning-collaborative booster session
 
     class Meta:
         constraints = [
@@ -332,3 +337,137 @@ class SessionFamily(models.Model):
 
     def __str__(self) -> str:
         return f"family {self.family_id} in session {self.session_id}"
+
+
+class TrainingEvidence(models.Model):
+    """A certificate or attendance record for one training entry (kept in the database)."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+    CONTENT_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+    entry = models.OneToOneField(TrainingEntry, on_delete=models.CASCADE, related_name="evidence")
+    filename = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"evidence for training {self.entry_id}"
+
+
+class Coursework(models.Model):
+    """Psychotherapy coursework (the supervisor requirement): one row per person."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="coursework")
+    psychotherapy = models.BooleanField()
+    description = models.CharField(max_length=300, blank=True)
+    recorded_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"coursework of user {self.user_id}"
+
+
+class Cohort(models.Model):
+    """A learning collaborative run by the state: a year of instruction and coaching."""
+
+    name = models.CharField(max_length=120, unique=True)
+    trainers = models.CharField(max_length=300)
+    start = models.DateField()
+    end = models.DateField()
+    instruction_sessions = models.PositiveSmallIntegerField()
+    coaching_calls = models.PositiveSmallIntegerField()
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="workforce_cohort_ends_after_start",
+                violation_error_message="A cohort must end after it starts.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortMember(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="members")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="cohorts")
+    instruction_attended = models.PositiveSmallIntegerField(default=0)
+    coaching_attended = models.PositiveSmallIntegerField(default=0)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"],
+                name="workforce_cohort_member_once",
+                violation_error_message="This person is already in the cohort.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} in cohort {self.cohort_id}"
+
+
+class StaffInstrument(models.Model):
+    """An agency's staff questionnaire (for example a reflective-supervision self-efficacy
+    scale or a job-satisfaction form): its name and score range only, no item text."""
+
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="staff_instruments"
+    )
+    name = models.CharField(max_length=120)
+    min_score = models.DecimalField(max_digits=6, decimal_places=2)
+    max_score = models.DecimalField(max_digits=6, decimal_places=2)
+    higher_is_better = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "name"],
+                name="workforce_instrument_name_once",
+                violation_error_message="The agency already has an instrument of this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=F("min_score")),
+                name="workforce_instrument_range",
+                violation_error_message="The highest score must be above the lowest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffQuestionnaire(models.Model):
+    """One administration of a staff questionnaire: a time point and a total score."""
+
+    class TimePoint(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        MONTH_6 = "month_6", "6 months"
+        MONTH_12 = "month_12", "12 months"
+        MONTH_24 = "month_24", "24 months"
+
+    instrument = models.ForeignKey(
+        StaffInstrument, on_delete=models.PROTECT, related_name="administrations"
+    )
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="questionnaires")
+    time_point = models.CharField(max_length=10, choices=TimePoint.choices)
+    day = models.DateField()
+    score = models.DecimalField(max_digits=6, decimal_places=2)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "user", "time_point"],
+                name="workforce_questionnaire_once_per_time_point",
+                violation_error_message="This time point is already recorded for this person.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time_point} questionnaire of user {self.user_id}"

@@ -7,111 +7,64 @@ one event); the audit names which sessions' notes were read, never their text.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
 from django.db.models import Q
 from django.utils import timezone
 
 from imhhv.accounts.access import governing_membership
-from imhhv.accounts.models import Membership, User
+from imhhv.accounts.models import User
 from imhhv.audit.services import record
 from imhhv.core import workforce as rules
-from imhhv.core.calendar import week_start
-from imhhv.families.models import Assignment
 from imhhv.workforce.access import get_staff_for_user, notes_for_sessions, sessions_listable_by
+from imhhv.workforce.facts import Person, StaffRecord, staff_records
 from imhhv.workforce.models import (
+    CohortMember,
+    Coursework,
     Degree,
     Endorsement,
     Leave,
     License,
     SelfAssessment,
+    StaffQuestionnaire,
     SupervisionSession,
     TrainingEntry,
     Waiver,
 )
-
-SHARE_WEEKS = 12
 
 
 @dataclass
 class StaffProfile:
     staff: User
     role: str | None
-    facts: rules.StaffFacts | None
-    requirements: list[rules.Requirement]
-    may_carry_families: tuple[bool, list[str]] | None
-    weekly_supervision_share: Fraction | None  # over the last SHARE_WEEKS full weeks
+    record: StaffRecord | None  # None when the person has no judged role
     degrees: list[Degree] = field(default_factory=list)
     licenses: list[License] = field(default_factory=list)
     endorsements: list[Endorsement] = field(default_factory=list)
     waivers: list[Waiver] = field(default_factory=list)
     self_assessment: SelfAssessment | None = None
+    coursework: Coursework | None = None
     training: list[TrainingEntry] = field(default_factory=list)
     leave: list[Leave] = field(default_factory=list)
+    cohorts: list[CohortMember] = field(default_factory=list)
+    questionnaires: list[StaffQuestionnaire] = field(default_factory=list)
 
+    @property
+    def facts(self) -> rules.StaffFacts | None:
+        return self.record.facts if self.record else None
 
-def _role_and_start(staff: User) -> tuple[str | None, date | None]:
-    """The role that decides the requirements (the governing membership's) and the day
-    the person started in it at that agency (the earliest such membership)."""
-    governing = governing_membership(staff)
-    if governing is None or governing.role not in rules.ROLES:
-        return None, None
-    first = (
-        Membership.objects.filter(user=staff, agency_id=governing.agency_id, role=governing.role)
-        .order_by("start_date")
-        .values_list("start_date", flat=True)
-        .first()
-    )
-    return governing.role, first
+    @property
+    def requirements(self) -> list[rules.Requirement]:
+        return self.record.requirements if self.record else []
 
+    @property
+    def may_carry_families(self) -> tuple[bool, list[str]] | None:
+        return self.record.carry if self.record else None
 
-def weeks_on_leave(leaves: list[Leave]) -> set[date]:
-    """Mondays of weeks whose working days (Monday to Friday) are all on leave."""
-    weeks = set()
-    for leave in leaves:
-        monday = week_start(leave.start)
-        while monday <= leave.end:
-            if leave.start <= monday and monday + timedelta(days=4) <= leave.end:
-                weeks.add(monday)
-            monday += timedelta(days=7)
-    return weeks
-
-
-def _facts(staff: User, role: str, started: date, rows: dict) -> rules.StaffFacts:
-    first_family = (
-        Assignment.objects.filter(home_visitor=staff)
-        .order_by("start_date")
-        .values_list("start_date", flat=True)
-        .first()
-    )
-    assessment = rows["self_assessment"]
-    sessions = SupervisionSession.objects.filter(participants__user=staff).values_list(
-        "day", "minutes"
-    )
-    return rules.StaffFacts(
-        role=role,
-        role_started_on=started,
-        first_family_on=first_family,
-        degrees=[rules.Degree(d.level, d.field, d.institution, d.year) for d in rows["degrees"]],
-        licenses=[
-            rules.License(lic.type, lic.issued_on, lic.expires_on, lic.number, lic.state)
-            for lic in rows["licenses"]
-        ],
-        endorsements=[
-            rules.Endorsement(e.category, e.status, e.registered_on, e.endorsed_on)
-            for e in rows["endorsements"]
-        ],
-        waivers=[
-            rules.Waiver(w.fiscal_year, w.requested_on, w.approved_on) for w in rows["waivers"]
-        ],
-        self_assessment=rules.SelfAssessment(assessment.completed_on, assessment.discussed_on)
-        if assessment
-        else None,
-        training=[rules.TrainingEntry(t.day, t.hours, t.category) for t in rows["training"]],
-        # Minutes as an exact fraction of an hour (the rules sum with Fraction).
-        supervision=[rules.SupervisionSession(day, Fraction(m, 60)) for day, m in sessions],
-    )
+    @property
+    def weekly_supervision_share(self) -> Fraction | None:
+        return self.record.share if self.record else None
 
 
 def staff_profile(user: User, staff_id: int) -> StaffProfile:
@@ -119,36 +72,42 @@ def staff_profile(user: User, staff_id: int) -> StaffProfile:
     read it (404/403 with one denial event otherwise); one read event."""
     staff = get_staff_for_user(user, staff_id)
     today = timezone.localdate()
-    rows = {
-        "degrees": list(Degree.objects.filter(user=staff).order_by("-year", "pk")),
-        "licenses": list(License.objects.filter(user=staff).order_by("-expires_on", "pk")),
-        "endorsements": list(Endorsement.objects.filter(user=staff).order_by("category")),
-        "waivers": list(Waiver.objects.filter(user=staff).order_by("-fiscal_year")),
-        "self_assessment": SelfAssessment.objects.filter(user=staff).first(),
-        "training": list(TrainingEntry.objects.filter(user=staff).order_by("-day", "-pk")),
-        "leave": list(Leave.objects.filter(user=staff).order_by("-start")),
-    }
-    role, started = _role_and_start(staff)
-    facts = requirements = carry = share = None
+    governing = governing_membership(staff)
+    role = governing.role if governing is not None and governing.role in rules.ROLES else None
+    record_ = None
     if role is not None:
-        facts = _facts(staff, role, started, rows)
-        requirements = rules.requirements(facts, today)
-        carry = rules.may_carry_families(facts, today) if role == rules.HOME_VISITOR else None
-        this_week = week_start(today)
-        weeks = [this_week - timedelta(weeks=n) for n in range(1, SHARE_WEEKS + 1)]
-        share = rules.weekly_supervision_share(
-            [s.day for s in facts.supervision], weeks, weeks_on_leave(rows["leave"])
-        )
-    record(action="workforce.profile.read", target=staff, details={"role": role or ""})
-    return StaffProfile(
+        person = Person(staff.pk, role, governing.agency_id)
+        record_ = staff_records([person], today)[staff.pk]
+    profile = StaffProfile(
         staff=staff,
         role=role,
-        facts=facts,
-        requirements=requirements or [],
-        may_carry_families=carry,
-        weekly_supervision_share=share,
-        **rows,
+        record=record_,
+        degrees=list(Degree.objects.filter(user=staff).order_by("-year", "pk")),
+        licenses=list(License.objects.filter(user=staff).order_by("-expires_on", "pk")),
+        endorsements=list(Endorsement.objects.filter(user=staff).order_by("category")),
+        waivers=list(Waiver.objects.filter(user=staff).order_by("-fiscal_year")),
+        self_assessment=SelfAssessment.objects.filter(user=staff).first(),
+        coursework=Coursework.objects.filter(user=staff).first(),
+        training=list(
+            TrainingEntry.objects.filter(user=staff)
+            .select_related("evidence")
+            .defer("evidence__data")
+            .order_by("-day", "-pk")
+        ),
+        leave=list(Leave.objects.filter(user=staff).order_by("-start")),
+        cohorts=list(
+            CohortMember.objects.filter(user=staff)
+            .select_related("cohort")
+            .order_by("-cohort__start")
+        ),
+        questionnaires=list(
+            StaffQuestionnaire.objects.filter(user=staff)
+            .select_related("instrument")
+            .order_by("-day", "pk")
+        ),
     )
+    record(action="workforce.profile.read", target=staff, details={"role": role or ""})
+    return profile
 
 
 @dataclass

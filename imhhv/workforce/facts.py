@@ -1,0 +1,192 @@
+"""The core's `StaffFacts` for many people at once, in a fixed number of queries.
+
+A building block, not a use case: it neither checks access nor audits. Callers pass
+people they have already found through `imhhv.workforce.access` (a profile, a team
+board, an agency board, the statewide compliance table) and write their own one audit
+event. One query per table whatever the number of people (the boards' query counts must
+not grow with the staff: tests assert it).
+
+`StaffRecord` adds what a board shows beside the rule results: leave weeks and the
+session days (for the weekly share and "supervised this week").
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from django.db.models import Min
+
+from imhhv.accounts.models import Membership
+from imhhv.core import workforce as rules
+from imhhv.core.calendar import week_start
+from imhhv.families.models import Assignment
+from imhhv.workforce.models import (
+    CohortMember,
+    Coursework,
+    Degree,
+    Endorsement,
+    Leave,
+    License,
+    SelfAssessment,
+    SupervisionParticipant,
+    TrainingEntry,
+    Waiver,
+)
+
+SHARE_WEEKS = 12  # "over 12 weeks" on the boards and the profile
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who to judge: the user, the role that decides the requirements and its agency."""
+
+    user_id: int
+    role: str
+    agency_id: int
+
+
+@dataclass
+class StaffRecord:
+    person: Person
+    facts: rules.StaffFacts
+    leave_weeks: set[date]
+    requirements: list[rules.Requirement]
+    carry: tuple[bool, list[str]] | None  # home visitors only
+    share: Fraction | None  # weeks with a session over the last SHARE_WEEKS full weeks
+    this_week: bool | None  # a session this week; None when on leave all week
+
+    @property
+    def worst(self) -> str:
+        return rules.worst(r.status for r in self.requirements)
+
+    @property
+    def qualified(self) -> bool:
+        return rules.qualified(self.requirements)
+
+    def status_of(self, name: str) -> str | None:
+        return next((r.status for r in self.requirements if r.name == name), None)
+
+    def supervision_hours(self, start: date, end: date) -> Fraction:
+        return sum((s.hours for s in self.facts.supervision if start <= s.day <= end), Fraction(0))
+
+
+def weeks_on_leave(leaves) -> set[date]:
+    """Mondays of weeks whose working days (Monday to Friday) are all on leave.
+
+    `leaves` holds objects or pairs with a start and an end day."""
+    weeks = set()
+    for leave in leaves:
+        start, end = (leave.start, leave.end) if hasattr(leave, "start") else leave
+        monday = week_start(start)
+        while monday <= end:
+            if start <= monday and monday + timedelta(days=4) <= end:
+                weeks.add(monday)
+            monday += timedelta(days=7)
+    return weeks
+
+
+def _grouped(queryset, key: str = "user_id") -> dict[int, list]:
+    out: dict[int, list] = defaultdict(list)
+    for row in queryset:
+        out[getattr(row, key)].append(row)
+    return out
+
+
+def people_of(memberships) -> list[Person]:
+    """One `Person` per membership with a judged role (home visitor, supervisor)."""
+    return [Person(m.user_id, m.role, m.agency_id) for m in memberships if m.role in rules.ROLES]
+
+
+def staff_records(
+    people: list[Person], today: date, policy: rules.WorkforcePolicy = rules.DEFAULT_POLICY
+) -> dict[int, StaffRecord]:
+    """{user id: StaffRecord} for `people`, in a fixed number of queries."""
+    if not people:
+        return {}
+    ids = [p.user_id for p in people]
+    starts = {
+        (row["user_id"], row["agency_id"], row["role"]): row["first"]
+        for row in Membership.objects.filter(user_id__in=ids, role__in=rules.ROLES)
+        .values("user_id", "agency_id", "role")
+        .annotate(first=Min("start_date"))
+    }
+    first_family = dict(
+        Assignment.objects.filter(home_visitor_id__in=ids)
+        .values("home_visitor_id")
+        .annotate(first=Min("start_date"))
+        .values_list("home_visitor_id", "first")
+    )
+    degrees = _grouped(Degree.objects.filter(user_id__in=ids))
+    licenses = _grouped(License.objects.filter(user_id__in=ids))
+    endorsements = _grouped(Endorsement.objects.filter(user_id__in=ids))
+    waivers = _grouped(Waiver.objects.filter(user_id__in=ids))
+    assessments = {a.user_id: a for a in SelfAssessment.objects.filter(user_id__in=ids)}
+    coursework = dict(
+        Coursework.objects.filter(user_id__in=ids).values_list("user_id", "psychotherapy")
+    )
+    training = _grouped(
+        TrainingEntry.objects.filter(user_id__in=ids).only("user_id", "day", "hours", "category")
+    )
+    cohorts = _grouped(CohortMember.objects.filter(user_id__in=ids).select_related("cohort"))
+    leaves: dict[int, list] = defaultdict(list)
+    for user_id, start, end in Leave.objects.filter(user_id__in=ids).values_list(
+        "user_id", "start", "end"
+    ):
+        leaves[user_id].append((start, end))
+    sessions: dict[int, list] = defaultdict(list)
+    for user_id, day, minutes in SupervisionParticipant.objects.filter(user_id__in=ids).values_list(
+        "user_id", "session__day", "session__minutes"
+    ):
+        # Minutes as an exact fraction of an hour (the rules sum with Fraction).
+        sessions[user_id].append(rules.SupervisionSession(day, Fraction(minutes, 60)))
+
+    this_week = week_start(today)
+    weeks = [this_week - timedelta(weeks=n) for n in range(1, SHARE_WEEKS + 1)]
+    out = {}
+    for person in people:
+        uid = person.user_id
+        assessment = assessments.get(uid)
+        facts = rules.StaffFacts(
+            role=person.role,
+            role_started_on=starts.get((uid, person.agency_id, person.role), today),
+            first_family_on=first_family.get(uid),
+            degrees=[rules.Degree(d.level, d.field, d.institution, d.year) for d in degrees[uid]],
+            licenses=[
+                rules.License(x.type, x.issued_on, x.expires_on, x.number, x.state)
+                for x in licenses[uid]
+            ],
+            endorsements=[
+                rules.Endorsement(e.category, e.status, e.registered_on, e.endorsed_on)
+                for e in endorsements[uid]
+            ],
+            waivers=[
+                rules.Waiver(w.fiscal_year, w.requested_on, w.approved_on) for w in waivers[uid]
+            ],
+            self_assessment=rules.SelfAssessment(assessment.completed_on, assessment.discussed_on)
+            if assessment
+            else None,
+            collaboratives=[
+                rules.Collaborative(m.cohort.start, m.cohort.end, m.completed_on)
+                for m in cohorts[uid]
+            ],
+            training=[rules.TrainingEntry(t.day, t.hours, t.category) for t in training[uid]],
+            supervision=sessions[uid],
+            psychotherapy_coursework=coursework.get(uid),
+        )
+        leave_weeks = weeks_on_leave(leaves[uid])
+        session_weeks = {week_start(s.day) for s in facts.supervision}
+        out[uid] = StaffRecord(
+            person=person,
+            facts=facts,
+            leave_weeks=leave_weeks,
+            requirements=rules.requirements(facts, today, policy),
+            carry=rules.may_carry_families(facts, today, policy)
+            if person.role == rules.HOME_VISITOR
+            else None,
+            share=rules.weekly_supervision_share(
+                [s.day for s in facts.supervision], weeks, leave_weeks
+            ),
+            this_week=None if this_week in leave_weeks else this_week in session_weeks,
+        )
+    return out

@@ -9,6 +9,7 @@ urlpatterns = [
     path("visits/", include("imhhv.visits.urls")),
     path("audit/", include("imhhv.audit.urls")),
     path("drafts/", include("imhhv.drafts.urls")),
+    path("workforce/", include("imhhv.workforce.urls")),
     path("api/v1/", include("imhhv.api.urls")),
 ]
 

@@ -75,6 +75,17 @@ COLLABORATIVE = "learning_collaborative"
 CONTINUING_EDUCATION = "continuing_education"
 RELATIONSHIP_HOURS = "relationship_based_hours"
 SUPERVISION_HOURS = "reflective_supervision_hours"
+REQUIREMENT_LABELS = {
+    DEGREE: "Master's degree",
+    LICENSE: "License",
+    COURSEWORK: "Psychotherapy coursework",
+    ENDORSEMENT: "Endorsement or waiver",
+    SELF_ASSESSMENT: "Self-assessment discussed",
+    COLLABORATIVE: "Learning collaborative",
+    CONTINUING_EDUCATION: "Continuing education (24 h per fiscal year)",
+    RELATIONSHIP_HOURS: "Relationship-based training (15 h per endorsement year)",
+    SUPERVISION_HOURS: "Reflective supervision hours toward endorsement",
+}
 
 MAX_HOURS_PER_ENTRY = 24
 
@@ -100,6 +111,11 @@ class WorkforcePolicy:
     minimum_endorsement: str = INFANT_FAMILY_SPECIALIST
     preferred_endorsement: str = IMH_SPECIALIST
     supervisor_endorsement: str = IMH_SPECIALIST
+    # "Supervised weekly" on the fidelity pages (DOMAIN §4): the least share of a period's
+    # full weeks (weeks on leave left out) with a reflective supervision session. 9 in 10
+    # lets one missed week in ten pass (a holiday week, a cancelled session), so a
+    # 12-week period needs 11 of 12 weeks and a 10-week one 9 of 10.
+    supervised_weekly_target: Fraction = Fraction(9, 10)
 
 
 DEFAULT_POLICY = WorkforcePolicy()
@@ -700,3 +716,18 @@ def worst(statuses: Iterable[str]) -> str:
 def status_rank(status: str) -> int:
     """not_met 0 < due_soon 1 < met 2, for comparing statuses."""
     return _RANK[status]
+
+
+def supervised_weekly(share: Fraction | None, policy: WorkforcePolicy = DEFAULT_POLICY) -> bool | None:
+    """ "Supervised weekly" (DOMAIN §4): the share of a period's counted weeks with a
+    session (`weekly_supervision_share`) is at least `policy.supervised_weekly_target`.
+
+    A share exactly on the target passes. None when there is no week to judge (every
+    week of the period on leave, or before the role started): neither supervised nor
+    missed, so it counts on neither side of "n of m home visitors".
+    """
+    if share is None:
+        return None
+    if not 0 <= share <= 1:
+        raise ValueError("a share of weeks is between 0 and 1")
+    return share >= policy.supervised_weekly_target

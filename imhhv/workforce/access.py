@@ -136,3 +136,55 @@ def session_notes_for(user: User, session: SupervisionSession) -> str | None:
     if not in_session(user, session):
         return None
     return SupervisionSession.objects.filter(pk=session.pk).values_list("notes", flat=True).first()
+
+
+# ---------------------------------------------------------------- boards and compliance
+
+
+def team_memberships_for(user: User) -> QuerySet[Membership]:
+    """The current memberships of the home visitors on the team `user` supervises."""
+    return (
+        Membership.objects.active()
+        .filter(user_id__in=_team_visitor_ids(user))
+        .filter(team_id=user.membership.team_id if user.membership else None)
+        .select_related("user", "team")
+    )
+
+
+def agency_memberships_for(user: User) -> QuerySet[Membership]:
+    """Current home-visitor and supervisor memberships of the agency `user` administers
+    (none for the state office: it sees the agency's workforce only as figures)."""
+    agency_id = accounts_access._managed_agency_id(user)
+    if agency_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(agency_id=agency_id, role__in=(Role.HOME_VISITOR, Role.SUPERVISOR))
+        .select_related("user", "team")
+    )
+
+
+COMPLIANCE_LEVELS = ("team", "agency", "state")
+
+
+def compliance_memberships(user: User, level: str) -> QuerySet[Membership] | None:
+    """Memberships `user` may see counted at `level` (None: the level is not theirs).
+
+    - team: a supervisor's own team; an agency administrator's teams.
+    - agency: an agency administrator's agency; the state (view_state_reports) every one.
+    - state: the state only.
+    """
+    judged = Membership.objects.active().filter(role__in=(Role.HOME_VISITOR, Role.SUPERVISOR))
+    statewide = user.is_authenticated and user.can("view_state_reports")
+    if level == "state" or (level == "agency" and statewide):
+        return judged.select_related("agency") if statewide else None
+    if level == "agency":
+        rows = agency_memberships_for(user)
+        return rows if accounts_access._managed_agency_id(user) is not None else None
+    if level == "team":
+        if accounts_access._managed_agency_id(user) is not None:
+            return agency_memberships_for(user).filter(team__isnull=False)
+        if user.is_authenticated and user.can("supervise") and user.membership:
+            team_id = user.membership.team_id
+            return judged.filter(team_id=team_id).select_related("team") if team_id else None
+    return None

@@ -1,0 +1,1 @@
+"""Pages of the workforce app: thin adapters over `queries` and `services`."""

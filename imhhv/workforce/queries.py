@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -332,7 +333,8 @@ def _counts(records: list[StaffRecord]) -> dict[str, int]:
         statuses[QUALIFIED] = rules.MET if rec.qualified else rules.NOT_MET
         if rec.person.role == rules.HOME_VISITOR:
             weekly = rules.supervised_weekly(rec.share)
-            statuses[SUPERVISED_WEEKLY] = rules.MET if weekly else rules.NOT_MET
+            if weekly is not None:  # no week to judge (all on leave): on neither side
+                statuses[SUPERVISED_WEEKLY] = rules.MET if weekly else rules.NOT_MET
         for name, status in statuses.items():
             out[f"{name}_of"] += 1
             out[f"{name}_met"] += status == rules.MET
@@ -431,7 +433,14 @@ def cohorts_for(user: User) -> list[CohortView]:
         if statewide
         else Cohort.objects.filter(members__user_id__in=readable).distinct()
     )
-    cohorts = list(cohorts.annotate(enrolled=Count("members", distinct=True)).order_by("-start"))
+    enrolled = (
+        CohortMember.objects.filter(cohort=OuterRef("pk"))
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    cohorts = list(cohorts.annotate(enrolled=Coalesce(Subquery(enrolled), 0)).order_by("-start"))
     members = CohortMember.objects.filter(cohort__in=cohorts).select_related("user")
     if not statewide:
         members = members.filter(user_id__in=readable)
@@ -520,7 +529,7 @@ def ninth_domain(user: User, fiscal_year: int | None = None) -> NinthDomain:
         )
         unit["home_visitors"] += 1
         unit["qualified"] += rec.qualified
-        unit["supervised_weekly"] += rules.supervised_weekly(rec.share)
+        unit["supervised_weekly"] += bool(rules.supervised_weekly(rec.share))
         unit["hours"] += rec.supervision_hours(start, end)
     ids = sorted(agencies, key=lambda a: agencies[a]["name"])
     fields = ["home_visitors", "qualified", "supervised_weekly"]

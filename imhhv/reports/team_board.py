@@ -2,10 +2,11 @@
 
 What a supervisor needs on Monday morning in one screen (issue 10, part 4): each home
 visitor's qualifications (every requirement's status, the worst first, what is due and
-when), reflective supervision this week and over the last 12 weeks (weeks fully on leave
-left out), the continuing-education pace, the caseload against the FTE cap and the
-fidelity headline (the share of family-weeks with a completed visit over the last four
-full weeks, from the week facts).
+when), reflective supervision last week (a missed week is the first thing a row needs),
+this week so far and over the last 12 weeks (weeks fully on leave left out), the
+continuing-education pace, the caseload against the FTE cap and the fidelity headline
+(the share of family-weeks with a completed visit over the last four full weeks, from
+the week facts).
 
 `team_board(user)` is the one use case: the page (`reports.views.team_board`) and
 `GET /api/v1/team-board/` render what it returns. It reads through the apps' scoped
@@ -61,8 +62,8 @@ class TeamBoardRow:
         """What the supervisor should act on, in words, most urgent first."""
         rec = self.record
         out = []
-        if rec.this_week is False:
-            out.append("No reflective supervision yet this week")
+        if rec.last_week is False:
+            out.append("No reflective supervision last week")
         if rec.carry is not None and not rec.carry[0]:
             out.extend(rec.carry[1])
         out.extend(
@@ -87,7 +88,13 @@ class TeamBoard:
 
     @property
     def not_supervised_this_week(self) -> list[TeamBoardRow]:
+        """Not yet this week (on Monday morning, usually everyone: shown, not alarmed)."""
         return [r for r in self.rows if r.record.this_week is False]
+
+    @property
+    def missed_last_week(self) -> list[TeamBoardRow]:
+        """The week just over passed without a session (weeks on leave aside)."""
+        return [r for r in self.rows if r.record.last_week is False]
 
     @property
     def attention(self) -> int:

@@ -54,7 +54,8 @@ class StaffRecord:
     requirements: list[rules.Requirement]
     carry: tuple[bool, list[str]] | None  # home visitors only
     share: Fraction | None  # weeks with a session over the last SHARE_WEEKS full weeks
-    this_week: bool | None  # a session this week; None when on leave all week
+    this_week: bool | None  # a session this week so far; None when on leave all week
+    last_week: bool | None = None  # a session in the week just over; None: on leave
 
     @property
     def worst(self) -> str:
@@ -188,5 +189,6 @@ def staff_records(
                 [s.day for s in facts.supervision], weeks, leave_weeks
             ),
             this_week=None if this_week in leave_weeks else this_week in session_weeks,
+            last_week=None if weeks[0] in leave_weeks else weeks[0] in session_weeks,
         )
     return out

@@ -68,6 +68,15 @@ class StaffRecord:
     def status_of(self, name: str) -> str | None:
         return next((r.status for r in self.requirements if r.name == name), None)
 
+    def monthly_hours(self, today: date, months: int = 6) -> list[tuple[date, Fraction]]:
+        """Reflective supervision hours per calendar month, this month first."""
+        out, first = [], today.replace(day=1)
+        for _ in range(months):
+            following = (first + timedelta(days=32)).replace(day=1)
+            out.append((first, self.supervision_hours(first, following - timedelta(days=1))))
+            first = (first - timedelta(days=1)).replace(day=1)
+        return out
+
     def supervision_hours(self, start: date, end: date) -> Fraction:
         return sum((s.hours for s in self.facts.supervision if start <= s.day <= end), Fraction(0))
 

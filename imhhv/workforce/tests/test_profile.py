@@ -138,3 +138,19 @@ def test_supervision_and_training_hours_reach_the_rules(cast):
     assert [s.hours for s in profile.facts.supervision] == [Fraction(1)]
     assert [t.hours for t in profile.facts.training] == [3]
     assert profile.facts.first_family_on == today - timedelta(days=365)
+
+
+def test_hours_per_month_count_each_session_in_its_own_month(cast):
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)  # sessions in the past whatever the hour
+    days = [yesterday, yesterday - timedelta(days=40), yesterday - timedelta(days=41)]
+    for day in days:
+        session(cast.sup_a, [cast.hv_a], day=day)  # 60 minutes each
+    record = queries.staff_profile(cast.sup_a, cast.hv_a.pk).record
+    months = record.monthly_hours(today, months=4)
+    assert months[0][0] == today.replace(day=1)
+    assert all(m.day == 1 for m, _ in months)
+    assert [m for m, _ in months] == sorted({m for m, _ in months}, reverse=True)
+    for month, hours in months:
+        assert hours == sum(1 for d in days if (d.year, d.month) == (month.year, month.month))
+    assert sum(h for _, h in months) == Fraction(3)

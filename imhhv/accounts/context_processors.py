@@ -24,6 +24,11 @@ def has_a_role(user) -> bool:
     return user.role is not None
 
 
+def in_reflective_supervision(user) -> bool:
+    """Supervisors and home visitors: those who give or receive reflective supervision."""
+    return user.can("supervise") or user.can("document_visits")
+
+
 def uses_the_api(user) -> bool:
     return user.can("view_agency_reports") or user.can("view_state_reports")
 
@@ -34,6 +39,7 @@ NAV: list[tuple[str, str, Need]] = [
     ("Home", "reports:home", None),
     ("My week", "visits:week", "document_visits"),
     ("Team week", "visits:team_week", "supervise"),
+    ("Reflective supervision", "workforce:sessions", in_reflective_supervision),
     ("Families", "families:list", "view_families"),
     ("Fidelity", "visits:fidelity", has_a_role),
     ("Referrals", "families:referrals", "manage_intake"),

@@ -22,5 +22,6 @@ urlpatterns = [
     # Boards and figures.
     path("staff-board/", boards.staff_board, name="staff_board"),
     path("compliance/", boards.compliance, name="compliance"),
+    path("compliance/ninth-domain/", boards.ninth_domain, name="ninth_domain"),
     path("cohorts/", boards.cohorts, name="cohorts"),
 ]

@@ -23,9 +23,9 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import QueryDict
 from django.shortcuts import render
 from django.utils import formats
@@ -58,15 +58,23 @@ def attempt(
     """Run `service(*args, **kwargs)`; on a refusal, show it on `form` and return None.
 
     The service is atomic; the savepoint here keeps an outer request transaction usable
-    after a refusal.
+    after a refusal. A denial (PermissionDenied, Http404) leaves the block normally and
+    is raised after it: the denied event the access function wrote must not roll back
+    with the refused write (the service wrote nothing before its access check).
     """
+    denied: Exception | None = None
     try:
         with transaction.atomic():
-            return service(*args, **kwargs)
+            try:
+                return service(*args, **kwargs)
+            except (PermissionDenied, Http404) as error:
+                denied = error
     except ValidationError as error:
         show_errors(form, error, fields)
     except DomainError as error:
         form.add_error(None, error.message)
+    if denied is not None:
+        raise denied
     return None
 
 

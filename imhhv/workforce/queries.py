@@ -44,6 +44,7 @@ from imhhv.workforce.models import (
     Leave,
     License,
     SelfAssessment,
+    StaffInstrument,
     StaffQuestionnaire,
     SupervisionSession,
     TrainingEntry,
@@ -67,6 +68,11 @@ class StaffProfile:
     leave: list[Leave] = field(default_factory=list)
     cohorts: list[CohortMember] = field(default_factory=list)
     questionnaires: list[StaffQuestionnaire] = field(default_factory=list)
+    # Choices for the record's forms, read with the profile (its one event): the
+    # supervisors of the person's agency now (for "discussed with"; staff names, no
+    # family's data) and the agency's staff questionnaires (a name and a score range).
+    supervisors: list[User] = field(default_factory=list)
+    instruments: list[StaffInstrument] = field(default_factory=list)
 
     @property
     def facts(self) -> rules.StaffFacts | None:
@@ -96,7 +102,23 @@ def staff_profile(user: User, staff_id: int) -> StaffProfile:
     if role is not None:
         person = Person(staff.pk, role, governing.agency_id)
         record_ = staff_records([person], today)[staff.pk]
+    agency_id = governing.agency_id if governing is not None else None
     profile = StaffProfile(
+        supervisors=list(
+            User.objects.filter(
+                memberships__in=Membership.objects.active().filter(
+                    agency_id=agency_id, role=rules.SUPERVISOR
+                )
+            )
+            .exclude(pk=staff.pk)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        if agency_id
+        else [],
+        instruments=list(StaffInstrument.objects.filter(agency_id=agency_id).order_by("name"))
+        if agency_id
+        else [],
         staff=staff,
         role=role,
         record=record_,
@@ -160,7 +182,7 @@ def sessions_for(
         sessions = sessions.filter(day__lte=end)
     sessions = list(
         sessions.select_related("supervisor")
-        .prefetch_related("participants", "families_discussed")
+        .prefetch_related("participants__user", "families_discussed")
         .order_by("-day", "-started_at", "-pk")
     )
     notes = notes_for_sessions(user, [s.pk for s in sessions])

@@ -22,13 +22,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from imhhv.accounts.models import Membership
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import SIGNED_IN, policy
 from imhhv.core import workforce as rules
 from imhhv.core.roles import Role
 from imhhv.workforce import forms, queries, services
-from imhhv.workforce.access import get_staff_for_user, may_write, staff_readable_by
+from imhhv.workforce.access import get_staff_for_user, may_write
 from imhhv.workforce.models import TrainingEntry
 
 STATUS_LABELS = {rules.MET: "Met", rules.DUE_SOON: "Due soon", rules.NOT_MET: "Not met"}
@@ -167,32 +166,6 @@ def profile(request: HttpRequest, staff_id: int) -> HttpResponse:
     )
 
 
-def _supervisors(user, staff) -> list:
-    """For "discussed with": the supervisors of the person's agency now, among the people
-    `user` may read (through access; the service checks the one named)."""
-    agency_id = staff.membership.agency_id if staff.membership else None
-    if agency_id is None:
-        return []
-    return list(
-        staff_readable_by(user)
-        .filter(
-            memberships__in=Membership.objects.active().filter(
-                agency_id=agency_id, role=rules.SUPERVISOR
-            )
-        )
-        .exclude(pk=staff.pk)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
-def _instruments(staff) -> list:
-    """The staff questionnaires of the person's agency: reference data (a name and a score
-    range, no person's data); the service checks the one named."""
-    agency = staff.membership.agency if staff.membership else None
-    return list(agency.staff_instruments.order_by("name")) if agency else []
-
-
 def _initial(kind: str, shown: queries.StaffProfile) -> dict:
     """What a form that updates a record in place starts with."""
     if kind == "self_assessment" and shown.self_assessment is not None:
@@ -235,8 +208,8 @@ def add(request: HttpRequest, staff_id: int, kind: str) -> HttpResponse:
         form = spec.form(initial=_initial(kind, shown))
     form.offer(
         training=shown.training,
-        supervisors=_supervisors(request.user, shown.staff) if kind == "self_assessment" else (),
-        instruments=_instruments(shown.staff) if kind == "questionnaire" else (),
+        supervisors=shown.supervisors if kind == "self_assessment" else (),
+        instruments=shown.instruments if kind == "questionnaire" else (),
     )
     return render(
         request,

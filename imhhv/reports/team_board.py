@@ -72,6 +72,31 @@ class TeamBoardRow:
         return out
 
     @property
+    def unmet(self) -> list[rules.Requirement]:
+        """Requirements not met, then due soon (CE aside: it has its own column)."""
+        others = [r for r in self.record.requirements if r.name != rules.CONTINUING_EDUCATION]
+        return sorted(
+            (r for r in others if r.status != rules.MET),
+            key=lambda r: rules.status_rank(r.status),
+        )
+
+    @property
+    def worst(self) -> str:
+        """The worst status of the qualifications (CE aside)."""
+        return rules.worst(
+            r.status for r in self.record.requirements if r.name != rules.CONTINUING_EDUCATION
+        )
+
+    @property
+    def gated(self) -> bool:
+        """A new family needs a supervisor's override (`may_carry_families`)."""
+        return self.record.carry is not None and not self.record.carry[0]
+
+    @property
+    def over_cap(self) -> bool:
+        return self.load is not None and self.load.open_slots < 0
+
+    @property
     def ce(self) -> rules.Requirement | None:
         return next(
             (r for r in self.record.requirements if r.name == rules.CONTINUING_EDUCATION), None
@@ -99,6 +124,38 @@ class TeamBoard:
     @property
     def attention(self) -> int:
         return sum(1 for r in self.rows if r.needs)
+
+    @property
+    def summary(self) -> list[str]:
+        """The board's first line: what needs acting on this week, counted (the page and
+        the API show the same words)."""
+        parts = []
+        licenses = [r.record.status_of(rules.LICENSE) for r in self.rows]
+        counts = (
+            (
+                len(self.missed_last_week),
+                "home visitor",
+                " missed reflective supervision last week",
+            ),
+            (len(self.not_supervised_this_week), "home visitor", " not yet supervised this week"),
+            (licenses.count(rules.DUE_SOON), "license renewal", " due"),
+            (licenses.count(rules.NOT_MET), "home visitor", " without a valid license"),
+            (
+                sum(1 for r in self.rows if r.gated),
+                "home visitor",
+                " who may not take a new family without an override",
+            ),
+            (
+                sum(1 for r in self.rows if r.ce and r.ce.status != rules.MET),
+                "home visitor",
+                " behind on continuing education",
+            ),
+            (sum(1 for r in self.rows if r.over_cap), "caseload", " over the cap"),
+        )
+        for n, noun, rest in counts:
+            if n:
+                parts.append(f"{n} {noun if n == 1 else noun + 's'}{rest}")
+        return parts
 
 
 def team_board(user: User, today: date | None = None) -> TeamBoard:

@@ -56,6 +56,9 @@ class StaffRecord:
     share: Fraction | None  # weeks with a session over the last SHARE_WEEKS full weeks
     this_week: bool | None  # a session this week so far; None when on leave all week
     last_week: bool | None = None  # a session in the week just over; None: on leave
+    # The share's two counts over the last SHARE_WEEKS full weeks (weeks on leave aside).
+    weeks_supervised: int = 0
+    weeks_counted: int = 0
 
     @property
     def worst(self) -> str:
@@ -199,5 +202,7 @@ def staff_records(
             ),
             this_week=None if this_week in leave_weeks else this_week in session_weeks,
             last_week=None if weeks[0] in leave_weeks else weeks[0] in session_weeks,
+            weeks_supervised=len(set(weeks) - leave_weeks & session_weeks),
+            weeks_counted=len(set(weeks) - leave_weeks),
         )
     return out

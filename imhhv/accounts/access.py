@@ -59,6 +59,11 @@ def _managed_agency_id(user: User) -> int | None:
     return user.membership.agency_id
 
 
+def administers_an_agency(user: User) -> bool:
+    """An agency's own administrator (not the state office, whatever its membership)."""
+    return _managed_agency_id(user) is not None
+
+
 def staff_visible_to(user: User) -> QuerySet[User]:
     """Accounts `user` may read: every one statewide, else current and past members."""
     if has_statewide_reach(user):

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.urls import reverse
 
+from imhhv.accounts.access import administers_an_agency
+
 
 def has_a_role(user) -> bool:
     """Any active role: the fidelity page sends each role to its own level and refuses an
@@ -29,6 +31,12 @@ def in_reflective_supervision(user) -> bool:
     return user.can("supervise") or user.can("document_visits")
 
 
+def sees_workforce_figures(user) -> bool:
+    """The state (every agency's workforce compliance) and agency administrators (their
+    teams'); a supervisor reaches the team's from the team board."""
+    return user.can("view_state_reports") or administers_an_agency(user)
+
+
 def uses_the_api(user) -> bool:
     return user.can("view_agency_reports") or user.can("view_state_reports")
 
@@ -39,6 +47,7 @@ NAV: list[tuple[str, str, Need]] = [
     ("Home", "reports:home", None),
     ("My week", "visits:week", "document_visits"),
     ("Team week", "visits:team_week", "supervise"),
+    ("Team board", "reports:team_board", "supervise"),
     ("Reflective supervision", "workforce:sessions", in_reflective_supervision),
     ("Families", "families:list", "view_families"),
     ("Fidelity", "visits:fidelity", has_a_role),
@@ -46,6 +55,9 @@ NAV: list[tuple[str, str, Need]] = [
     ("Waitlist", "families:waitlist", "manage_intake"),
     ("Capacity", "families:capacity", "assign_caseload"),
     ("Staff", "staff:list", "manage_staff"),
+    ("Staff board", "workforce:staff_board", administers_an_agency),
+    ("Workforce", "workforce:compliance", sees_workforce_figures),
+    ("Cohorts", "workforce:cohorts", "manage_staff_statewide"),
     ("Settings", "agencies:settings", "manage_policy"),
     ("Fidelity tool", "visits:catalogue", "manage_policy"),
     ("Audit trail", "audit:log", "view_audit"),

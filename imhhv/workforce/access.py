@@ -180,11 +180,17 @@ def compliance_memberships(user: User, level: str) -> QuerySet[Membership] | Non
         return judged.select_related("agency") if statewide else None
     if level == "agency":
         rows = agency_memberships_for(user)
-        return rows if accounts_access._managed_agency_id(user) is not None else None
+        return rows if accounts_access.administers_an_agency(user) else None
     if level == "team":
-        if accounts_access._managed_agency_id(user) is not None:
+        if accounts_access.administers_an_agency(user):
             return agency_memberships_for(user).filter(team__isnull=False)
         if user.is_authenticated and user.can("supervise") and user.membership:
             team_id = user.membership.team_id
             return judged.filter(team_id=team_id).select_related("team") if team_id else None
     return None
+
+
+def compliance_levels_for(user: User) -> list[str]:
+    """The levels `compliance_memberships` answers for `user` (no query: querysets are
+    lazy), for the page's switcher and the menu."""
+    return [level for level in COMPLIANCE_LEVELS if compliance_memberships(user, level) is not None]

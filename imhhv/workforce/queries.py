@@ -272,7 +272,7 @@ def board_rows(memberships: list[Membership], today: date) -> list[BoardRow]:
 def agency_staff_board(user: User, today: date | None = None) -> StaffBoard:
     """The agency administrator's board: every home visitor and supervisor with each
     requirement's status, and what expires in the next 90 days. One read event."""
-    if accounts_access._managed_agency_id(user) is None:
+    if not accounts_access.administers_an_agency(user):
         record(
             action="workforce.staff_board.read",
             outcome=Outcome.DENIED,

@@ -27,6 +27,7 @@ from imhhv.accounts.staff_filters import StaffFilters
 from imhhv.core import workforce as rules
 from imhhv.core.roles import ROLE_LABELS, Role
 from imhhv.workforce import queries, services
+from imhhv.workforce.access import compliance_levels_for
 from imhhv.workforce.queries import QUALIFIED, SUPERVISED_WEEKLY, Cell
 
 # Short column heads for the boards (the full label is the heading's title text).
@@ -105,18 +106,6 @@ def staff_board(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- compliance
 
 
-def visible_levels(user) -> list[str]:
-    """The levels to offer in the switcher, from the user's capabilities (the query
-    decides; a level offered here is one it answers)."""
-    if user.can("view_state_reports"):
-        return ["agency", "state"]
-    if user.can("view_agency_reports"):
-        return ["team", "agency"]
-    if user.can("supervise"):
-        return ["team"]
-    return []
-
-
 def _default_level(levels: list[str]) -> str:
     if "agency" in levels:
         return "agency"
@@ -136,7 +125,7 @@ def _cell(cell: Cell, suppressed: bool) -> dict:
 @policy(SIGNED_IN)
 def compliance(request: HttpRequest) -> HttpResponse:
     """The share of staff meeting each requirement at `?level=` (team, agency, state)."""
-    levels = visible_levels(request.user)
+    levels = compliance_levels_for(request.user)
     level = request.GET.get("level") or _default_level(levels)
     problem = ""
     report = None

@@ -11,6 +11,13 @@ from imhhv.agencies.models import Agency
 from imhhv.demo.data.builder import _Builder
 from imhhv.demo.data.families import DISCHARGE_MIX, DISCHARGED_SHARE, REENROLLED_PER_AGENCY
 from imhhv.demo.data.organisation import COUNTIES, _Agency, build_organisation
+from imhhv.demo.data.workforce import (
+    NEW_VISITOR_FAMILIES,
+    WorkforceBuilder,
+    WorkforceFigures,
+    bulk_write,
+    new_visitor,
+)
 from imhhv.families.models import Referral
 
 
@@ -26,6 +33,7 @@ class SeedResult:
     caregivers: int = 0
     children: int = 0
     referrals: dict[str, int] = field(default_factory=dict)
+    workforce: WorkforceFigures = field(default_factory=WorkforceFigures)
 
     def summary(self) -> str:
         statuses = ", ".join(f"{n} {status}" for status, n in self.referrals.items())
@@ -34,7 +42,8 @@ class SeedResult:
             f"({self.active_families} active of which {self.reenrolled_families} re-enrolled "
             f"and {self.transferred_families} transferred; {self.discharged_families} "
             f"discharged), {self.caregivers} caregivers, {self.children} children, "
-            f"{sum(self.referrals.values())} referrals ({statuses})"
+            f"{sum(self.referrals.values())} referrals ({statuses}); "
+            f"{self.workforce.summary()}"
         )
 
 
@@ -64,6 +73,7 @@ def seed(
     )
 
     build = _Builder(rng, today)
+    new = new_visitor(contexts)  # a new hire: few families, not yet cleared to carry more
     low, high = families_per_visitor
     reasons = list(DISCHARGE_MIX)
     weights = [w for w, _ in DISCHARGE_MIX.values()]
@@ -73,6 +83,8 @@ def seed(
             n = rng.randint(low, high)
             if fte < 1 and n:
                 n = max(1, round(n * float(fte)))
+            if user is new:
+                n = min(n, NEW_VISITOR_FAMILIES)
             slots += [(user, team)] * n
         reenrolled = set(rng.sample(range(len(slots)), min(REENROLLED_PER_AGENCY, len(slots))))
         for number, (user, team) in enumerate(slots):
@@ -87,7 +99,13 @@ def seed(
             build.family(ctx, visitor=user, team=team, kind="discharged", reason=reason)
         if intake:
             build.intake(ctx)
+    workforce = WorkforceBuilder(
+        random.Random(rng_seed + 10), today, contexts, users, new=new, evidence=True
+    )
+    workforce.stagger_starts(build)  # newer visitors: their families handed over later
     build.save()
+    figures = workforce.build(build)
+    workforce.save(bulk_write)
 
     statuses = dict.fromkeys(Referral.Status.values, 0)
     for referral in build.referrals:
@@ -103,6 +121,7 @@ def seed(
         caregivers=len(build.caregivers),
         children=len(build.children),
         referrals=statuses,
+        workforce=figures,
     )
 
 

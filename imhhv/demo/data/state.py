@@ -5,7 +5,9 @@ size of the whole program: 46 agencies in Michigan counties, ~600 staff, ~8,000 
 ~30,000 past families whose episodes are spread over `years` years, and every visit of
 every episode (about a week apart, with the small demo's engagement, lengths, places,
 late and unsigned notes, pauses and disengagement), with key components and strategy
-responses on completed visits.
+responses on completed visits; and the workforce of every agency (`workforce.py`: staff
+records, 26 weeks of reflective supervision, training ledgers, cohorts), written last
+through the same writer (a few seconds for ~550 home visitors and supervisors).
 
 Rows go in as they are made: PostgreSQL through COPY (psycopg 3 `cursor.copy`), SQLite
 through bulk INSERTs (executemany). Primary keys are reserved from each table's sequence
@@ -33,6 +35,7 @@ from imhhv.demo.data.counties import STATE_COUNTIES
 from imhhv.demo.data.families import DISCHARGE_MIX
 from imhhv.demo.data.organisation import build_organisation
 from imhhv.demo.data.visits import COMPONENT_WEIGHTS, NOTES, _visitor_on
+from imhhv.demo.data.workforce import WorkforceBuilder, WorkforceFigures
 from imhhv.families.models import (
     Assignment,
     Caregiver,
@@ -51,6 +54,7 @@ STATE_TEAMS_PER_AGENCY = 2
 STATE_VISITORS_PER_TEAM = 5
 STATE_FAMILIES_PER_VISITOR = (15, 20)  # active; 460 visitors -> ~8,000 active families
 STATE_PAST_SHARE = 0.79  # of every family ever served: ~30,000 past families
+STATE_NEWER_PER_AGENCY = 2  # home visitors who joined in the last year (workforce.py)
 PAUSE_SHARE = 0.05
 PROGRESS_EVERY = 250_000
 LOADED_PEOPLE = [
@@ -89,6 +93,7 @@ class StateResult:
     past_families: int = 0
     seconds: float = 0.0
     tables: dict[str, TableFigures] = field(default_factory=dict)
+    workforce: WorkforceFigures = field(default_factory=WorkforceFigures)
 
     def report(self) -> str:
         lines = [
@@ -392,9 +397,21 @@ def seed_state(
             StrategyResponse,
         ]
     )
+    workforce = WorkforceBuilder(
+        random.Random(rng_seed + 10),
+        today,
+        contexts,
+        users,
+        newer_per_agency=STATE_NEWER_PER_AGENCY,
+    )
+    workforce.stagger_starts(build)  # before the assignments are written
     _save_people(writer, build)
     _visits(writer, rng_seed=rng_seed, today=today, build=build)
     writer.restore_foreign_keys(keys)
+    started_workforce = clock.perf_counter()
+    result.workforce = workforce.build(build)
+    workforce.save(writer.save_instances)
+    writer.say(f"{result.workforce.summary()} ({clock.perf_counter() - started_workforce:.1f} s)")
     if raw_copy:
         for model in (Visit, Visit.components.through, StrategyResponse):
             writer.raw_copy(model)

@@ -20,6 +20,15 @@ from imhhv.demo.data.counties import STATE_COUNTIES
 from imhhv.families.models import Enrollment, Family
 from imhhv.reference.models import StateHoliday
 from imhhv.visits.models import StrategyResponse, Visit, VisitPlan
+from imhhv.workforce.models import (
+    Cohort,
+    License,
+    SessionFamily,
+    SupervisionParticipant,
+    SupervisionSession,
+    TrainingEntry,
+    Waiver,
+)
 
 
 @pytest.fixture
@@ -150,6 +159,26 @@ def test_proposal_holiday_audit_chain_and_sequences(state):
     # A second run is refused (the existing rule).
     with pytest.raises(CommandError, match="already holds agencies"):
         call_command("seed_demo", "--scale", "2", stdout=StringIO(), stderr=StringIO())
+
+
+def test_workforce_rows_written_in_bulk(state):
+    out, err = state
+    today = timezone.localdate()
+    staff = Membership.objects.active().filter(role__in=[Role.HOME_VISITOR, Role.SUPERVISOR])
+    assert set(License.objects.values_list("user_id", flat=True)) == set(
+        staff.values_list("user_id", flat=True)
+    )
+    sessions = SupervisionSession.objects.all()
+    assert sessions.count() >= 24 * 10  # weekly for 20 visitors over 26 weeks, with gaps
+    assert not sessions.filter(day__gte=today).exists()
+    assert sessions.filter(supervisor=None).exclude(consultant_name="").exists()
+    assert SupervisionParticipant.objects.count() > sessions.count()
+    for row in SessionFamily.objects.select_related("family"):
+        assert row.family.home_visitor_id == row.supervisee_id
+    assert TrainingEntry.objects.count() >= 3 * staff.count()  # a year and more of CE
+    assert Waiver.objects.filter(approved_on__isnull=False).count() >= 4  # 2 newer per agency
+    assert Cohort.objects.filter(start__lte=today, end__gte=today).get().members.count() == 4
+    assert "supervision sessions" in out and "workforce:" in err
 
 
 def test_scale_must_be_state_or_a_number_of_agencies(db, settings):

@@ -108,8 +108,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Seeded {result.agencies} agencies, {result.users} users, "
                 f"{result.active_families:,} active and {result.past_families:,} past families, "
-                f"{visits.rows if visits else 0:,} visits in {time.perf_counter() - started:.1f} s "
-                "(all synthetic)."
+                f"{visits.rows if visits else 0:,} visits; {result.workforce.summary()} in "
+                f"{time.perf_counter() - started:.1f} s (all synthetic)."
             )
             return
         result = seed(families_per_visitor=(low, high))
@@ -118,7 +118,7 @@ class Command(BaseCommand):
         self._facts()
         took = time.perf_counter() - started
         self.stdout.write(
-            f"Seeded {result.summary()}, {visits:,} visits in {took:.1f} s (all synthetic)."
+            f"Seeded {result.summary()}; {visits:,} visits in {took:.1f} s (all synthetic)."
         )
 
     def _facts(self, *, workers: int = 1) -> None:

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from imhhv.api import accounts, drafts, families, fidelity, intake, reports, schema, visits
+from imhhv.api import (
+    accounts,
+    drafts,
+    families,
+    fidelity,
+    intake,
+    reports,
+    schema,
+    visits,
+    workforce,
+)
 
 app_name = "api"
 
@@ -10,6 +20,7 @@ urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("me/", accounts.MeView.as_view(), name="me"),
     path("staff/", accounts.StaffListView.as_view(), name="staff"),
+    *workforce.urlpatterns,
     path("home/", reports.HomeView.as_view(), name="home"),
     *intake.urlpatterns,
     *families.urlpatterns,

@@ -593,7 +593,9 @@ def supervision_hours_requirement(
     facts: StaffFacts, today: date, policy: WorkforcePolicy
 ) -> Requirement:
     """Reflective supervision hours toward the next endorsement, on a straight line over
-    the window from registration (or from the start in role when not registered)."""
+    the window from registration (or, for someone not yet endorsed at the minimum, from
+    the start in role when not registered). Someone endorsed at the minimum who has not
+    registered toward the next category meets it: that category is preferred only."""
     held = _held(facts, today)
     rank = _rank(held.category) if held else -1
     targets = sorted(policy.supervision_hours_toward, key=lambda kv: _rank(kv[0]))
@@ -607,6 +609,15 @@ def supervision_hours_requirement(
         for e in facts.endorsements
         if e.category == category and e.registered_on is not None and e.registered_on <= today
     ]
+    if not registered and rank >= _rank(policy.minimum_endorsement):
+        # Endorsed at the minimum and not working toward the next category (preferred,
+        # not required): there is no window to be behind in.
+        return Requirement(
+            SUPERVISION_HOURS,
+            MET,
+            f"Endorsed as {CATEGORY_LABELS[held.category]}; hours toward "
+            f"{CATEGORY_LABELS[category]} count once registered for it.",
+        )
     start = min(registered) if registered else facts.role_started_on
     end = start + timedelta(days=policy.supervision_window_days - 1)
     got = _sum(s for s in facts.supervision if start <= s.day <= today)
@@ -718,7 +729,9 @@ def status_rank(status: str) -> int:
     return _RANK[status]
 
 
-def supervised_weekly(share: Fraction | None, policy: WorkforcePolicy = DEFAULT_POLICY) -> bool | None:
+def supervised_weekly(
+    share: Fraction | None, policy: WorkforcePolicy = DEFAULT_POLICY
+) -> bool | None:
     """ "Supervised weekly" (DOMAIN §4): the share of a period's counted weeks with a
     session (`weekly_supervision_share`) is at least `policy.supervised_weekly_target`.
 

@@ -397,3 +397,17 @@ def test_an_entry_outside_the_fiscal_year_never_changes_ce(entries, extra):
     before = rule(visitor(training=tuple(entries)), wf.CONTINUING_EDUCATION)
     after = rule(visitor(training=(*entries, extra)), wf.CONTINUING_EDUCATION)
     assert before == after
+
+
+def test_supervision_hours_toward_the_preferred_category_count_only_once_registered():
+    started = date(2020, 1, 6)
+    endorsed = wf.Endorsement(wf.INFANT_FAMILY_SPECIALIST, wf.ENDORSED, None, date(2021, 1, 4))
+    facts = StaffFacts(role=wf.HOME_VISITOR, role_started_on=started, endorsements=[endorsed])
+    result = wf.supervision_hours_requirement(facts, TODAY, wf.DEFAULT_POLICY)
+    assert result.status == wf.MET and "once registered" in result.reason
+    registered = wf.Endorsement(wf.IMH_SPECIALIST, wf.REGISTERED, TODAY - timedelta(days=400))
+    working = StaffFacts(
+        role=wf.HOME_VISITOR, role_started_on=started, endorsements=[endorsed, registered]
+    )
+    behind = wf.supervision_hours_requirement(working, TODAY, wf.DEFAULT_POLICY)
+    assert behind.status != wf.MET and "toward Infant Mental Health Specialist" in behind.reason

@@ -10,6 +10,10 @@ each level needs, the period (default the last 12 weeks, at most two years:
 - With `unit`: `results` holds that unit, and `parts` its parts (a home visitor's
   families, a team's home visitors, an agency's teams, the state's agencies).
 
+Each result and part carries `staff`: a home visitor's weeks with reflective
+supervision and whether they are qualified, or a team's, agency's or the state's "n of
+m home visitors" supervised weekly and qualified (suppressed outside an agency).
+
 With `unit`, also `trend` (the weekly figures of the period), `this_week` (the week that
 is not over, so far, with `partial: true`: never part of a figure) and, inside an agency,
 `adds_up` (the total and the sum of the parts per figure, and why they differ).
@@ -32,7 +36,14 @@ from imhhv.accounts.policies import SIGNED_IN
 from imhhv.api.common import BAD_INPUT, FORBIDDEN, NOT_FOUND, PolicyAPIView, validated
 from imhhv.core.fidelity import FidelitySummary
 from imhhv.visits.access import FIDELITY_LEVELS
-from imhhv.visits.fidelity import FidelityReport, NamedAlert, fidelity_report, period_from
+from imhhv.visits.fidelity import (
+    FidelityReport,
+    NamedAlert,
+    StaffCounts,
+    VisitorStaff,
+    fidelity_report,
+    period_from,
+)
 
 MAX_ID = 2**31 - 1
 
@@ -55,6 +66,18 @@ class UnitOut(serializers.Serializer):
 class FidelityResultOut(serializers.Serializer):
     unit = UnitOut()
     metrics = serializers.DictField(allow_null=True, help_text="The fidelity summary.")
+    staff = serializers.DictField(
+        allow_null=True,
+        help_text=(
+            "Reflective supervision and qualification (DOMAIN §4). A home visitor: "
+            "supervised_weeks of weeks (the period's full weeks in the role, leave_weeks "
+            "left out), supervised_weekly (true/false, null with no week to count) and "
+            "qualified (true/false). A team, agency or the state: supervised_weekly of "
+            "judged home visitors (those with a week to count), qualified of "
+            "home_visitors, and both shares; outside an agency null marks a hidden "
+            "figure. null for a family."
+        ),
+    )
 
 
 class WeekOut(serializers.Serializer):
@@ -118,10 +141,24 @@ def summary_json(
     return data
 
 
-def _result(unit, summary, alerts, *, identifiable: bool) -> dict:
+def staff_json(staff: VisitorStaff | StaffCounts | dict | None) -> dict | None:
+    """A unit's staff figures as JSON; the suppressed dict (outside an agency) as it is."""
+    if staff is None or isinstance(staff, dict):
+        return staff
+    if isinstance(staff, VisitorStaff):
+        return {**asdict(staff), "share": staff.share}
+    return {
+        **asdict(staff),
+        "supervised_weekly_share": staff.supervised_weekly_share,
+        "qualified_share": staff.qualified_share,
+    }
+
+
+def _result(unit, summary, alerts, *, identifiable: bool, staff=None) -> dict:
     return {
         "unit": {"type": unit.level, "id": unit.id, "name": unit.name},
         "metrics": summary_json(summary, alerts=alerts if identifiable else None),
+        "staff": staff_json(staff),
     }
 
 
@@ -132,9 +169,13 @@ def _week(week, *, partial: bool = False) -> dict:
 
 def report_json(report: FidelityReport) -> dict:
     ids = report.identifiable
-    parts = [_result(r.unit, r.summary, r.alerts, identifiable=ids) for r in report.rows]
+    parts = [
+        _result(r.unit, r.summary, r.alerts, identifiable=ids, staff=r.staff) for r in report.rows
+    ]
     if report.unit is not None:
-        results = [_result(report.unit, report.total, report.alerts, identifiable=ids)]
+        results = [
+            _result(report.unit, report.total, report.alerts, identifiable=ids, staff=report.staff)
+        ]
     else:
         results, parts = parts, []
     adds_up = report.adds_up

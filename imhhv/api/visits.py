@@ -509,6 +509,17 @@ class PlannedOut(serializers.Serializer):
     at = serializers.TimeField(allow_null=True, format="%H:%M")
 
 
+class SupervisionWeekOut(serializers.Serializer):
+    """Reflective supervision in a week of My week (the week before and the week shown)."""
+
+    monday = serializers.DateField()
+    when = serializers.CharField(help_text='"last week", "this week so far", "the week of …"')
+    session_days = serializers.ListField(child=serializers.DateField())
+    on_leave = serializers.BooleanField(help_text="Every working day of the week on leave.")
+    over = serializers.BooleanField(help_text="False: the week is still running (so far).")
+    missed = serializers.BooleanField(help_text="No session recorded and not on leave.")
+
+
 class MyWeekOut(serializers.Serializer):
     monday = serializers.DateField()
     scheduled = WeekVisitOut(many=True)
@@ -517,6 +528,7 @@ class MyWeekOut(serializers.Serializer):
     to_sign = WeekVisitOut(many=True)
     not_seen = NotSeenOut(many=True)
     alerts = AlertOut(many=True)
+    supervision = SupervisionWeekOut(many=True)
 
 
 class TeamRowOut(serializers.Serializer):

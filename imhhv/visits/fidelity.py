@@ -26,6 +26,16 @@ with no home visitor on a team, or a visit by a supervisor, counts for the agenc
 Disengagement alerts are named here, from `families_visible_to` (`NamedAlert`), for
 viewers inside an agency; the state sees counts only.
 
+Staff columns (DOMAIN §4, issue 10): every row and total also carries "home visitors
+supervised weekly" and "qualified staff" (`VisitorStaff` for a home visitor,
+`StaffCounts` for a team, agency or the state), from `imhhv.workforce.facts.staff_records`
+(one fixed set of queries for any number of home visitors): a home visitor is supervised
+weekly when the share of the period's weeks with a session (weeks on leave and weeks
+before the role started left out) reaches the policy's target
+(`imhhv.core.workforce.supervised_weekly`); qualified is today's status. They are not
+additive figures of a summary, so `adds_up` does not change. Outside an agency they go
+through the one suppression rule with their totals (`public_staff`).
+
 `fidelity_report(user, level=..., unit_id=..., period=...)` is the one use case: the
 fidelity pages and `GET /api/v1/fidelity/` call it and only render what it returns, so
 they agree by construction (which units, which capability, which period limit). It
@@ -67,6 +77,8 @@ from imhhv.core.fidelity.weekly import (
     whole_weeks,
 )
 from imhhv.core.roles import Role
+from imhhv.core.suppression import Line, share, suppress
+from imhhv.core.workforce import supervised_weekly, weekly_supervision_share
 from imhhv.families.access import families_visible_to
 from imhhv.families.models import Assignment, Enrollment, Family
 from imhhv.reference.holidays import holidays_between
@@ -84,6 +96,7 @@ from imhhv.visits.models import (
     VisitorWeekFacts,
     VisitorWeekTotals,
 )
+from imhhv.workforce.facts import Person, staff_records
 
 SUM_FIELDS = (*TOTALS, *COMPONENT_TOTALS)
 STREAK_WEEKS = 3
@@ -379,6 +392,195 @@ def disengaged_families(
     return [(names[s.family_id], s) for s in streaks if s.family_id in names]
 
 
+# --- staff: "home visitors supervised weekly" and "qualified staff" (DOMAIN §4) -------
+
+
+@dataclass(frozen=True)
+class VisitorStaff:
+    """A home visitor's reflective supervision over the report's period, and whether
+    they are qualified today (`imhhv.core.workforce.qualified`: degree, license,
+    endorsement or waiver).
+
+    `weeks` are the period's full weeks the home visitor held the role from their
+    Monday on, weeks on leave (every working day, `StaffRecord.leave_weeks`) left out;
+    `supervised_weeks` those with at least one session. `supervised_weekly` is the
+    policy's judgement of that share (`imhhv.core.workforce.supervised_weekly`), None
+    when no week is left to judge (on leave all period)."""
+
+    supervised_weeks: int
+    weeks: int
+    leave_weeks: int
+    supervised_weekly: bool | None
+    qualified: bool
+
+    @property
+    def share(self) -> float | None:
+        return self.supervised_weeks / self.weeks if self.weeks else None
+
+
+@dataclass(frozen=True)
+class StaffCounts:
+    """A unit's home visitors: `supervised_weekly` of the `judged` ones (those with a week
+    to judge in the period) and `qualified` of all `home_visitors`."""
+
+    home_visitors: int = 0
+    judged: int = 0
+    supervised_weekly: int = 0
+    qualified: int = 0
+
+    @classmethod
+    def of(cls, staff: Iterable[VisitorStaff]) -> "StaffCounts":
+        staff = list(staff)
+        return cls(
+            home_visitors=len(staff),
+            judged=sum(1 for s in staff if s.supervised_weekly is not None),
+            supervised_weekly=sum(1 for s in staff if s.supervised_weekly),
+            qualified=sum(1 for s in staff if s.qualified),
+        )
+
+    def __add__(self, other: "StaffCounts") -> "StaffCounts":
+        return StaffCounts(
+            self.home_visitors + other.home_visitors,
+            self.judged + other.judged,
+            self.supervised_weekly + other.supervised_weekly,
+            self.qualified + other.qualified,
+        )
+
+    @property
+    def supervised_weekly_share(self) -> float | None:
+        return self.supervised_weekly / self.judged if self.judged else None
+
+    @property
+    def qualified_share(self) -> float | None:
+        return self.qualified / self.home_visitors if self.home_visitors else None
+
+
+def _visitor_staff(people: list[Person], period: "Period", today: date) -> dict[int, VisitorStaff]:
+    """{user id: VisitorStaff} for these home visitors (staff, not people served): the
+    workforce facts in one fixed set of queries (`staff_records`) whatever their number."""
+    records = staff_records(people, today)
+    mondays = []
+    monday = period.start
+    while monday <= period.end:
+        mondays.append(monday)
+        monday += timedelta(weeks=1)
+    out = {}
+    for uid, r in records.items():
+        # A week before the home visitor took the role is not a week missed.
+        weeks = [w for w in mondays if w >= r.facts.role_started_on]
+        leave = r.leave_weeks & set(weeks)
+        share_of = weekly_supervision_share(
+            [s.day for s in r.facts.supervision], weeks, r.leave_weeks
+        )
+        counted = len(weeks) - len(leave)
+        out[uid] = VisitorStaff(
+            supervised_weeks=int(share_of * counted) if share_of is not None else 0,
+            weeks=counted,
+            leave_weeks=len(leave),
+            supervised_weekly=supervised_weekly(share_of),
+            qualified=r.qualified,
+        )
+    return out
+
+
+def _staff_by(members: Iterable[Membership], key: str, staff: dict[int, VisitorStaff]) -> dict:
+    """StaffCounts per `key` of the memberships (team_id, agency_id)."""
+    grouped: dict = defaultdict(list)
+    for m in members:
+        if m.user_id in staff:
+            grouped[getattr(m, key)].append(staff[m.user_id])
+    return defaultdict(StaffCounts, {k: StaffCounts.of(v) for k, v in grouped.items()})
+
+
+def _people(members: Iterable[Membership]) -> list[Person]:
+    seen, people = set(), []
+    for m in members:
+        if m.user_id not in seen:
+            seen.add(m.user_id)
+            people.append(Person(m.user_id, Role.HOME_VISITOR, m.agency_id))
+    return people
+
+
+def _agency_members(agency_ids: Iterable[int]) -> list[Membership]:
+    """Active home visitors of these agencies (staff; every home visitor is on a team)."""
+    return list(
+        Membership.objects.active()
+        .filter(role=Role.HOME_VISITOR, agency_id__in=list(agency_ids))
+        .order_by("user_id", "pk")
+    )
+
+
+# Published with every statewide view: home visitors, then the two splits of them.
+STAFF_FIELDS = (
+    "home_visitors",
+    "judged",
+    "away",
+    "supervised_weekly",
+    "missed",
+    "qualified",
+    "unqualified",
+)
+
+
+def _staff_cells(c: StaffCounts) -> dict[str, int]:
+    return {
+        "home_visitors": c.home_visitors,
+        "judged": c.judged,
+        "away": c.home_visitors - c.judged,  # on leave for the whole period
+        "supervised_weekly": c.supervised_weekly,
+        "missed": c.judged - c.supervised_weekly,
+        "qualified": c.qualified,
+        "unqualified": c.home_visitors - c.qualified,
+    }
+
+
+def public_staff(rows: list[StaffCounts]) -> tuple[list[dict], dict]:
+    """The rows' staff figures (one per agency, or per team of an agency) and their total
+    (the state's, or the agency's: the sum of the rows), as they may be shown outside an
+    agency: through `imhhv.core.suppression.suppress`,
+    the one rule (counts of 1-10 hidden, complementary suppression).
+
+    The published equations are given to it: in each row and in the total, home visitors
+    = judged + on leave all period, judged = supervised weekly + missed, home visitors =
+    qualified + not qualified; and each figure's column adds up to the total (always
+    published, as for the fidelity figures: every view of the same units hides the same
+    cells). So "n of m" never gives away a small count of those not supervised or not
+    qualified. None marks a hidden figure; a share is shown only when both its counts
+    are and `share` allows it.
+    """
+    total = sum(rows, StaffCounts())
+    keys = [*range(len(rows)), "all"]
+    cells = {k: _staff_cells(c) for k, c in zip(keys, [*rows, total], strict=True)}
+    counts = {(f, k): cells[k][f] for k in keys for f in STAFF_FIELDS}
+    lines = []
+    for k in keys:
+        lines += [
+            Line(("home_visitors", k), [("judged", k), ("away", k)]),
+            Line(("judged", k), [("supervised_weekly", k), ("missed", k)]),
+            Line(("home_visitors", k), [("qualified", k), ("unqualified", k)]),
+        ]
+    for f in STAFF_FIELDS:
+        lines.append(Line((f, "all"), [(f, r) for r in range(len(rows))]))
+    hidden = suppress(counts, lines)
+
+    def shown(k) -> dict:
+        v = {f: None if (f, k) in hidden else counts[(f, k)] for f in STAFF_FIELDS}
+        return {
+            "home_visitors": v["home_visitors"],
+            "judged": v["judged"],
+            "supervised_weekly": v["supervised_weekly"],
+            "qualified": v["qualified"],
+            "supervised_weekly_share": None
+            if v["missed"] is None
+            else share(v["supervised_weekly"], v["judged"]),
+            "qualified_share": None
+            if v["unqualified"] is None
+            else share(v["qualified"], v["home_visitors"]),
+        }
+
+    return [shown(r) for r in range(len(rows))], shown("all")
+
+
 # --- the period -----------------------------------------------------------------------
 
 DEFAULT_WEEKS = 12
@@ -485,6 +687,10 @@ class FidelityRow:
     # the same shape, `imhhv.core.fidelity.public`) instead of the summary.
     summary: FidelitySummary | dict | None
     alerts: tuple[NamedAlert, ...] = ()  # the summary's disengagement alerts, named
+    # Reflective supervision and qualification: a home visitor's `VisitorStaff`, a team's,
+    # agency's or the state's `StaffCounts` (outside an agency, `public_staff`'s dict of
+    # the same names); None for a family.
+    staff: "VisitorStaff | StaffCounts | dict | None" = None
 
 
 @dataclass
@@ -500,7 +706,9 @@ class FidelityReport:
     so far (a week that is not over), shown beside the trend and marked as such, never
     added into a figure. `alerts`: the total's disengagement alerts, named for viewers
     who may open the families (none outside an agency: counts only). `adds_up`: how the
-    rows add up to the total (a unit's report inside an agency).
+    rows add up to the total (a unit's report inside an agency). `staff`: the unit's
+    "supervised weekly" and "qualified staff" figures (`VisitorStaff` for a home visitor,
+    `StaffCounts` above; each row carries its own).
     """
 
     level: str
@@ -513,6 +721,7 @@ class FidelityReport:
     this_week: WeekCoverage | dict | None = None
     alerts: tuple[NamedAlert, ...] = ()
     adds_up: AddsUp | None = None
+    staff: "VisitorStaff | StaffCounts | dict | None" = None
 
 
 # The additive figures of a summary, compared between a report's rows and its total.
@@ -720,6 +929,7 @@ def fidelity_report(
     this_week: WeekCoverage | None = None
     adds_up: AddsUp | None = None
     alerts: tuple[NamedAlert, ...] = ()
+    staff: VisitorStaff | StaffCounts | dict | None = None
 
     days_off = holidays_between(start - timedelta(days=7), today + timedelta(days=31))
 
@@ -728,8 +938,11 @@ def fidelity_report(
         by_visitor = _visitor_parts(user, ids, period, today).summaries(
             ids, period, today, days_off
         )
+        visitor_staff = _visitor_staff(
+            [Person(u.id, Role.HOME_VISITOR, u.agency_id) for u in units], period, today
+        )
         if unit is None:
-            rows = [FidelityRow(u, by_visitor[u.id]) for u in units]
+            rows = [FidelityRow(u, by_visitor[u.id], staff=visitor_staff.get(u.id)) for u in units]
             total, trend = None, []
         else:
             per_family = _visitor_parts(user, [unit.id], period, today, key="family_id")
@@ -750,6 +963,7 @@ def fidelity_report(
             ]
             named_families = sorted(visible)
             total = by_visitor[unit.id]
+            staff = visitor_staff.get(unit.id)
             adds_up = _visitor_adds_up(
                 total, [r.summary for r in rows], len(set(summaries) - set(visible))
             )
@@ -764,8 +978,10 @@ def fidelity_report(
         per_visitor = _visitor_parts(user, ids, period, today)  # read once for both
         team_parts = _team_parts(user, members, period, today, per_visitor)
         by_team = team_parts.summaries([u.id for u in units], period, today, days_off)
+        visitor_staff = _visitor_staff(_people(members), period, today)
+        team_staff = _staff_by(members, "team_id", visitor_staff)
         if unit is None:
-            rows = [FidelityRow(u, by_team[u.id]) for u in units]
+            rows = [FidelityRow(u, by_team[u.id], staff=team_staff[u.id]) for u in units]
             total, trend = None, []
         else:
             by_visitor = per_visitor.summaries(ids, period, today, days_off)
@@ -773,10 +989,12 @@ def fidelity_report(
                 FidelityRow(
                     FidelityUnit("visitor", m.user_id, m.user.display_name(), unit.agency_id),
                     by_visitor[m.user_id],
+                    staff=visitor_staff.get(m.user_id),
                 )
                 for m in members
             ]
             total = by_team[unit.id]
+            staff = team_staff[unit.id]
             adds_up = _team_adds_up(
                 total, [r.summary for r in rows], team_parts.family_sets.get(unit.id, {})
             )
@@ -788,7 +1006,11 @@ def fidelity_report(
         parts = _agency_parts(user, ids, period, today)
         by_agency = parts.summaries(ids, period, today, days_off, empty=False)
         if unit is None:
-            rows = [FidelityRow(u, by_agency[u.id]) for u in units]
+            members = _agency_members(ids)
+            agency_staff = _staff_by(
+                members, "agency_id", _visitor_staff(_people(members), period, today)
+            )
+            rows = [FidelityRow(u, by_agency[u.id], staff=agency_staff[u.id]) for u in units]
             total, trend = None, []
         else:
             from imhhv.agencies.models import Team
@@ -797,11 +1019,19 @@ def fidelity_report(
             members = _team_members(t.pk for t in teams)
             team_parts = _team_parts(user, members, period, today)
             by_team = team_parts.summaries([t.pk for t in teams], period, today, days_off)
+            visitor_staff = _visitor_staff(_people(members), period, today)
+            team_staff = _staff_by(members, "team_id", visitor_staff)
             rows = [
-                FidelityRow(FidelityUnit("team", t.pk, t.name, unit.id), by_team[t.pk])
+                FidelityRow(
+                    FidelityUnit("team", t.pk, t.name, unit.id),
+                    by_team[t.pk],
+                    staff=team_staff[t.pk],
+                )
                 for t in teams
             ]
             total = by_agency[unit.id]
+            # Every home visitor is on a team: the agency is the sum of its teams.
+            staff = sum((team_staff[t.pk] for t in teams), StaffCounts())
             if identifiable:  # figures shown outside an agency are suppressed: no sums
                 adds_up = _agency_adds_up(total, [r.summary for r in rows], team_parts.family_sets)
             trend, this_week = _trend_and_this_week(
@@ -814,12 +1044,21 @@ def fidelity_report(
         ids = [a.pk for a in agencies]
         parts = _agency_parts(user, ids, period, today)
         by_agency = parts.summaries(ids, period, today, days_off, empty=False)
+        members = _agency_members(ids)
+        agency_staff = _staff_by(
+            members, "agency_id", _visitor_staff(_people(members), period, today)
+        )
         rows = [
-            FidelityRow(FidelityUnit("agency", a.pk, a.name, a.pk), by_agency[a.pk])
+            FidelityRow(
+                FidelityUnit("agency", a.pk, a.name, a.pk),
+                by_agency[a.pk],
+                staff=agency_staff[a.pk],
+            )
             for a in agencies
         ]
         unit = unit or units[0]
         total = _merged(parts, ids).summaries([None], period, today, days_off)[None]
+        staff = sum((r.staff for r in rows), StaffCounts())
         trend, this_week = _trend_and_this_week(
             fidelity_facts(user, AgencyWeekTotals).filter(agency_id__in=ids), period, today
         )
@@ -834,6 +1073,12 @@ def fidelity_report(
             trend, this_week = public[:-1], public[-1]
         else:
             trend = public
+        # The staff figures likewise, as one table with its total (the agency's for its
+        # teams, the state's for its agencies), whether or not the view shows the total.
+        shown_staff, shown_total = public_staff([r.staff for r in rows])
+        for row, shown in zip(rows, shown_staff, strict=True):
+            row.staff = shown
+        staff = shown_total if staff is not None else None
     else:
         # Families named or listed by id (disengagement alerts) are named in the event.
         shown = [total, *(r.summary for r in rows)]
@@ -855,5 +1100,5 @@ def fidelity_report(
         details=details,
     )
     return FidelityReport(
-        level, period, unit, total, rows, trend, identifiable, this_week, alerts, adds_up
+        level, period, unit, total, rows, trend, identifiable, this_week, alerts, adds_up, staff
     )

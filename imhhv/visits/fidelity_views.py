@@ -11,6 +11,10 @@ field (From or To), a summary above the figures links to the fields and says tha
 figures are those of the default period instead (the last 12 weeks that are over), so
 the page stays useful and says what was wrong. The API answers the same period with a
 400 and the same field errors (`imhhv/api/fidelity.py`).
+
+Beside the figures, each page shows the report's staff columns (DOMAIN §4): a home
+visitor's weeks with reflective supervision and qualification, a team's, agency's or the
+state's "n of m home visitors" supervised weekly and qualified (suppressed for the state).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +25,7 @@ from django.utils import timezone
 from imhhv.accounts.policies import SIGNED_IN, policy
 from imhhv.core.fidelity import KEY_COMPONENTS
 from imhhv.core.roles import Scope
+from imhhv.core.workforce import DEFAULT_POLICY
 from imhhv.visits.fidelity import (
     FidelityReport,
     Period,
@@ -86,6 +91,10 @@ def _render(
             "adds_up": report.adds_up,
             "total": report.total,
             "rows": [(r.unit.name, r.unit.id, r.summary) for r in report.rows],
+            # The same rows with their staff figures (supervised weekly, qualified staff).
+            "table_rows": [(r.unit.name, r.unit.id, r.summary, r.staff) for r in report.rows],
+            "staff": report.staff,
+            "supervised_target": DEFAULT_POLICY.supervised_weekly_target,
             "trend": report.trend,
             "components": KEY_COMPONENTS,
             "query": request.GET.urlencode(),

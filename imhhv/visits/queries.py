@@ -29,6 +29,7 @@ from imhhv.audit.models import Outcome
 from imhhv.audit.services import record
 from imhhv.core.calendar import week_start
 from imhhv.core.fidelity import Disengagement
+from imhhv.core.roles import Role
 from imhhv.core.visit_plan import PlanRow, Slot, open_slots, week_slots
 from imhhv.families.access import families_visible_to
 from imhhv.families.models import Enrollment, Family
@@ -222,6 +223,9 @@ class MyWeek:
     not_seen: list[tuple[Family, date | None]]
     alerts: list[tuple[Family, Disengagement]] = field(default_factory=list)
     planned: list[PlannedVisit] = field(default_factory=list)  # open planned visits
+    # Reflective supervision in the week before and the week shown (`supervision_weeks`):
+    # filled by `my_week` only (My week and its API), not by the home pages.
+    supervision: list["SupervisionWeek"] = field(default_factory=list)
 
     def family_ids(self) -> list[int]:
         """Every family the week names (for the read event)."""
@@ -282,10 +286,78 @@ def build_my_week(user: User, day: date) -> MyWeek:
     return MyWeek(week_start(day), scheduled, to_document, to_sign, not_seen, alerts, planned)
 
 
+@dataclass(frozen=True)
+class SupervisionWeek:
+    """Reflective supervision in one week of My week (weekly for every home visitor,
+    DOMAIN §2): the days with a session, whether every working day of the week was on
+    leave (`imhhv.workforce.facts.weeks_on_leave`), and whether the week is over (else
+    it counts "so far"). `when` names it as the page says it: "last week", "this week
+    so far", "the week of 23 Nov 2026"."""
+
+    monday: date
+    session_days: tuple[date, ...]
+    on_leave: bool
+    over: bool
+    when: str
+
+    @property
+    def missed(self) -> bool:
+        """No session recorded (yet) and not on leave: what My week points out."""
+        return not self.session_days and not self.on_leave
+
+
+def supervision_weeks(user: User, monday: date, today: date) -> list[SupervisionWeek]:
+    """The home visitor's own reflective supervision in the week before `monday` and in
+    `monday`'s week, leaving out a week that has not started by `today`. Only the user's
+    own sessions and leave (two queries); nothing for a role other than home visitor."""
+    from imhhv.workforce.facts import weeks_on_leave
+    from imhhv.workforce.models import Leave, SupervisionParticipant
+
+    membership = user.membership
+    if membership is None or membership.role != Role.HOME_VISITOR:
+        return []
+    weeks = [m for m in (monday - timedelta(weeks=1), monday) if m <= today]
+    if not weeks:
+        return []
+    first, last = weeks[0], weeks[-1] + timedelta(days=6)
+    days = set(
+        SupervisionParticipant.objects.filter(
+            user_id=user.pk, session__day__gte=first, session__day__lte=min(last, today)
+        ).values_list("session__day", flat=True)
+    )
+    leave = weeks_on_leave(
+        Leave.objects.filter(user_id=user.pk, start__lte=last, end__gte=first).values_list(
+            "start", "end"
+        )
+    )
+    this_monday = week_start(today)
+    out = []
+    for m in weeks:
+        if m == this_monday:
+            when = "this week so far"
+        elif m == this_monday - timedelta(weeks=1):
+            when = "last week"
+        else:
+            when = f"the week of {m.day} {m:%b %Y}"
+        out.append(
+            SupervisionWeek(
+                monday=m,
+                session_days=tuple(sorted(d for d in days if m <= d <= m + timedelta(days=6))),
+                on_leave=m in leave,
+                over=m + timedelta(days=6) < today,
+                when=when,
+            )
+        )
+    return out
+
+
 def my_week(user: User, day: date) -> MyWeek:
-    """The home visitor's week (`build_my_week`) for My week and its API: one read event."""
+    """The home visitor's week (`build_my_week`) for My week and its API, with their
+    reflective supervision in it and the week before (`supervision_weeks`): one read
+    event."""
     _require(user, "document_visits", "my week")
     summary = build_my_week(user, day)
+    summary.supervision = supervision_weeks(user, summary.monday, timezone.localdate())
     record(
         action="visit.list",
         object_type="visit",

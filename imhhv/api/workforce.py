@@ -493,7 +493,10 @@ class SessionOut(serializers.Serializer):
     consultant_credential = serializers.CharField()
     supervisees = serializers.ListField(child=serializers.IntegerField(), help_text="User ids.")
     families_discussed = serializers.IntegerField(help_text="How many (never which).")
-    themes = serializers.CharField()
+    themes = serializers.CharField(
+        required=False,
+        help_text="Like notes: only for the session's supervisor and supervisees.",
+    )
     notes = serializers.CharField(
         required=False,
         help_text="Only for the session's supervisor and supervisees: absent for anyone "
@@ -514,10 +517,9 @@ def _session(row: queries.SessionRow) -> dict:
         "consultant_credential": session.consultant_credential,
         "supervisees": row.supervisee_ids,
         "families_discussed": row.family_count,
-        "themes": session.themes,
     }
     if row.notes is not None:  # None: the reader is not in the session
-        body["notes"] = row.notes
+        body["notes"], body["themes"] = row.notes, row.themes
     return body
 
 
@@ -614,7 +616,11 @@ class SessionsView(PolicyAPIView):
         )
         # The writer is in the session (its supervisor, or the consultee): their notes.
         row = queries.SessionRow(
-            session, sorted(set(data["supervisee_ids"])), len(families), session.notes
+            session,
+            sorted(set(data["supervisee_ids"])),
+            len(families),
+            session.notes,
+            session.themes,
         )
         return Response(SessionOut(_session(row)).data, status=status.HTTP_201_CREATED)
 

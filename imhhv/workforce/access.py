@@ -7,8 +7,8 @@
   state office). Anyone else asking for another person: without `supervise` or
   `manage_staff` it is a 403 (they have no staff to look at); with one, a person outside
   their reach is a 404, like missing. Every denial is audited once.
-- **Session notes**: only the session's supervisor and its participants, never an agency
-  administrator, never the state. `notes_for_sessions` and `session_notes_for` are the
+- **Session notes and themes**: only the session's supervisor and its participants, never
+  an agency administrator, never the state. `notes_for_sessions` and `session_notes_for` are the
   only functions that return note text, and both filter on the reader being in the
   session; the listing queryset defers the column, so a note cannot leave otherwise.
 """
@@ -99,14 +99,14 @@ def get_staff_for_user(user: User, staff_id: object, *, write: bool = False) -> 
 
 def sessions_listable_by(user: User) -> QuerySet[SupervisionSession]:
     """Sessions `user` may see listed (without notes): their own, and those of people
-    whose records they may read. The notes column is deferred here."""
+    whose records they may read. The notes and themes columns are deferred here."""
     readable = staff_readable_by(user).values("pk")
     return (
         SupervisionSession.objects.filter(
             Q(supervisor_id__in=readable) | Q(participants__user_id__in=readable)
         )
         .distinct()
-        .defer("notes")
+        .defer("notes", "themes")
     )
 
 
@@ -119,16 +119,18 @@ def in_session(user: User, session: SupervisionSession) -> bool:
     return session.participants.filter(user_id=user.pk).exists()
 
 
-def notes_for_sessions(user: User, session_ids) -> dict[int, str]:
-    """{session id: notes} for those of `session_ids` that `user` is in (one query)."""
+def notes_for_sessions(user: User, session_ids) -> dict[int, tuple[str, str]]:
+    """{session id: (notes, themes)} for those of `session_ids` that `user` is in (one
+    query). Themes are as private as notes: they say what was talked about."""
     if not user.is_authenticated:
         return {}
-    return dict(
-        SupervisionSession.objects.filter(pk__in=list(session_ids))
+    return {
+        pk: (notes, themes)
+        for pk, notes, themes in SupervisionSession.objects.filter(pk__in=list(session_ids))
         .filter(Q(supervisor_id=user.pk) | Q(participants__user_id=user.pk))
         .distinct()
-        .values_list("pk", "notes")
-    )
+        .values_list("pk", "notes", "themes")
+    }
 
 
 def session_notes_for(user: User, session: SupervisionSession) -> str | None:

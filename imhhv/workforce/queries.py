@@ -156,6 +156,7 @@ class SessionRow:
     supervisee_ids: list[int]
     family_count: int
     notes: str | None  # None unless the reader is in the session
+    themes: str | None = None  # likewise
 
 
 def sessions_for(
@@ -191,7 +192,7 @@ def sessions_for(
             session,
             sorted(p.user_id for p in session.participants.all()),
             len(session.families_discussed.all()),
-            notes.get(session.pk),
+            *notes.get(session.pk, (None, None)),
         )
         for session in sessions
     ]

@@ -110,3 +110,13 @@ def test_the_listing_does_not_grow_with_the_sessions(cast, sessions):
         rows = queries.sessions_for(cast.sup_a)
     assert len(rows) == 7
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("reader", ["admin_a", "state_admin"])
+def test_themes_are_as_private_as_notes(cast, reader):
+    mine = session(cast.sup_a, [cast.hv_a], themes="Synthetic theme: pacing")
+    rows = {r.session.pk: r for r in queries.sessions_for(getattr(cast, reader))}
+    assert rows[mine.pk].themes is None and rows[mine.pk].notes is None
+    assert "Synthetic theme" not in repr(rows[mine.pk].session.__dict__)
+    inside = {r.session.pk: r for r in queries.sessions_for(cast.hv_a)}
+    assert inside[mine.pk].themes == "Synthetic theme: pacing"

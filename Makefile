@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run logins serve worker test install lint test-unit test-browser test-replica bench bench-state clean
+.PHONY: run logins serve worker test install lint test-unit test-browser test-replica bench bench-workforce bench-state clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -120,6 +120,14 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	$(BENCH_ENV) $(BIN)/python manage.py benchmark
 	$(BENCH_ENV) $(BIN)/python manage.py benchmark_fidelity
+	$(BENCH_ENV) $(BIN)/python manage.py benchmark_workforce
+	rm -f bench.sqlite3
+
+## make bench-workforce: the workforce figures alone (issue 10), on a throwaway SQLite database.
+bench-workforce: install
+	rm -f bench.sqlite3
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	$(BENCH_ENV) $(BIN)/python manage.py benchmark_workforce
 	rm -f bench.sqlite3
 
 ## make bench-state: the statewide set on a throwaway PostgreSQL database, served by

@@ -8,6 +8,10 @@ not grow with the staff: tests assert it).
 
 `StaffRecord` adds what a board shows beside the rule results: leave weeks and the
 session days (for the weekly share and "supervised this week").
+
+Training entries and sessions are read from three years back (the two-year supervision
+window and a year beyond): the rules use nothing older, and the statewide table must not
+read every session ever held.
 """
 
 from collections import defaultdict
@@ -138,8 +142,13 @@ def staff_records(
     coursework = dict(
         Coursework.objects.filter(user_id__in=ids).values_list("user_id", "psychotherapy")
     )
+    # History the rules can use: the CE and endorsement years, the supervision window
+    # (two years from registration) and a year beyond it; older rows stay out of the read.
+    since = today - timedelta(days=policy.supervision_window_days + 365)
     training = _grouped(
-        TrainingEntry.objects.filter(user_id__in=ids).only("user_id", "day", "hours", "category")
+        TrainingEntry.objects.filter(user_id__in=ids, day__gte=since).only(
+            "user_id", "day", "hours", "category"
+        )
     )
     cohorts = _grouped(CohortMember.objects.filter(user_id__in=ids).select_related("cohort"))
     leaves: dict[int, list] = defaultdict(list)

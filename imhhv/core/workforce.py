@@ -75,6 +75,18 @@ COLLABORATIVE = "learning_collaborative"
 CONTINUING_EDUCATION = "continuing_education"
 RELATIONSHIP_HOURS = "relationship_based_hours"
 SUPERVISION_HOURS = "reflective_supervision_hours"
+STATUS_LABELS = {MET: "Met", DUE_SOON: "Due soon", NOT_MET: "Not met"}
+REQUIREMENT_ORDER = (
+    DEGREE,
+    LICENSE,
+    COURSEWORK,
+    ENDORSEMENT,
+    SELF_ASSESSMENT,
+    COLLABORATIVE,
+    CONTINUING_EDUCATION,
+    RELATIONSHIP_HOURS,
+    SUPERVISION_HOURS,
+)
 REQUIREMENT_LABELS = {
     DEGREE: "Master's degree",
     LICENSE: "License",

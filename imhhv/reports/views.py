@@ -41,21 +41,18 @@ def agency(request: HttpRequest, agency_id: int) -> HttpResponse:
     )
 
 
-STATUS_WORDS = {rules.MET: "Met", rules.DUE_SOON: "Due soon", rules.NOT_MET: "Not met"}
-
-
 def _line(row: TeamBoardRow) -> dict:
     """One home visitor's row with its statuses in words (the figures are the board's)."""
     rec = row.record
     return {
         "row": row,
         "worst": row.worst,
-        "worst_word": STATUS_WORDS[row.worst],
+        "worst_word": rules.STATUS_LABELS[row.worst],
         "missing": [r.reason for r in row.unmet],
         "gated": row.gated,
         "weeks": (rec.weeks_supervised, rec.weeks_counted) if rec.weeks_counted else None,
         "ce": row.ce,
-        "ce_word": STATUS_WORDS[row.ce.status] if row.ce else "",
+        "ce_word": rules.STATUS_LABELS[row.ce.status] if row.ce else "",
         "coverage": round(row.coverage * 100) if row.coverage is not None else None,
         "over_cap": row.over_cap,
     }

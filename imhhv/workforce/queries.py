@@ -299,19 +299,7 @@ def agency_staff_board(user: User, today: date | None = None) -> StaffBoard:
 
 QUALIFIED = "qualified"
 SUPERVISED_WEEKLY = "supervised_weekly"
-COMPLIANCE_COLUMNS = (
-    rules.DEGREE,
-    rules.LICENSE,
-    rules.COURSEWORK,
-    rules.ENDORSEMENT,
-    rules.SELF_ASSESSMENT,
-    rules.COLLABORATIVE,
-    rules.CONTINUING_EDUCATION,
-    rules.RELATIONSHIP_HOURS,
-    rules.SUPERVISION_HOURS,
-    QUALIFIED,
-    SUPERVISED_WEEKLY,
-)
+COMPLIANCE_COLUMNS = (*rules.REQUIREMENT_ORDER, QUALIFIED, SUPERVISED_WEEKLY)
 
 
 @dataclass

@@ -51,18 +51,6 @@ FULL_LABELS = {
     SUPERVISED_WEEKLY: "Home visitors with reflective supervision in at least 9 of 10 weeks "
     "(the last 12 full weeks, weeks on leave left out)",
 }
-STATUS_LABELS = {rules.MET: "Met", rules.DUE_SOON: "Due soon", rules.NOT_MET: "Not met"}
-REQUIREMENTS = (
-    rules.DEGREE,
-    rules.LICENSE,
-    rules.COURSEWORK,
-    rules.ENDORSEMENT,
-    rules.SELF_ASSESSMENT,
-    rules.COLLABORATIVE,
-    rules.CONTINUING_EDUCATION,
-    rules.RELATIONSHIP_HOURS,
-    rules.SUPERVISION_HOURS,
-)
 LEVEL_LABELS = {"team": "Per team", "agency": "Per agency", "state": "Michigan"}
 
 
@@ -84,7 +72,7 @@ def staff_board(request: HttpRequest) -> HttpResponse:
             {
                 "row": row,
                 "role": ROLE_LABELS.get(Role(row.membership.role), row.membership.role),
-                "cells": [by_name.get(name) for name in REQUIREMENTS],
+                "cells": [by_name.get(name) for name in rules.REQUIREMENT_ORDER],
             }
         )
     return render(
@@ -93,8 +81,8 @@ def staff_board(request: HttpRequest) -> HttpResponse:
         {
             "board": board,
             "rows": rows,
-            "columns": _columns(REQUIREMENTS),
-            "status_labels": STATUS_LABELS,
+            "columns": _columns(rules.REQUIREMENT_ORDER),
+            "status_labels": rules.STATUS_LABELS,
             "expiring": [
                 {"row": row, "what": what, "when": when, "days": (when - board.today).days}
                 for row, what, when in board.expiring

@@ -30,7 +30,6 @@ from imhhv.workforce import forms, queries, services
 from imhhv.workforce.access import get_staff_for_user, may_write
 from imhhv.workforce.models import TrainingEntry
 
-STATUS_LABELS = {rules.MET: "Met", rules.DUE_SOON: "Due soon", rules.NOT_MET: "Not met"}
 STATUS_TAGS = {rules.MET: "tag-ok", rules.DUE_SOON: "tag-info", rules.NOT_MET: "tag-warning"}
 
 
@@ -140,7 +139,7 @@ def profile(request: HttpRequest, staff_id: int) -> HttpResponse:
     requirements = [
         {
             "label": rules.REQUIREMENT_LABELS.get(r.name, r.name),
-            "status": STATUS_LABELS.get(r.status, r.status),
+            "status": rules.STATUS_LABELS.get(r.status, r.status),
             "tag": STATUS_TAGS.get(r.status, "tag-info"),
             "reason": r.reason,
             "next_due": r.next_due,

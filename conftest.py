@@ -5,6 +5,14 @@ and agency administrator `admin_a`. At agency B ("Beta"): home visitor `hv_b` on
 Statewide: `state_admin` and `evaluator`. `nobody` has no active membership.
 Families: `family_a` (hv_a), `family_a2` (hv_a2), `family_b` (hv_b).
 
+The cast's home visitors start with no workforce records (the workforce tests build what
+they judge), so none may carry families yet (issue 10: assigning one needs a supervisor's
+override). A test that assigns or enrolls with a home visitor asks for the
+`qualified_visitors` fixture (a module: `pytestmark = pytest.mark.usefixtures(
+"qualified_visitors")`): every home visitor of the cast then has a discussed
+self-assessment and an Infant Family Specialist endorsement. One more visitor:
+`qualify(user)` or `member(..., qualified=True)` (imhhv/accounts/tests/factories.py).
+
 Every date is relative to today (the frozen today when a test travels in time); the rows are
 made by the factories in `tests/factories.py`.
 
@@ -146,6 +154,9 @@ class Cast:
         self.family_a3 = family("Test Family Three", self.agency_a, self.hv_a_other_team)
         self.family_b = family("Test Family Four", self.agency_b, self.hv_b)
 
+    def home_visitors(self):
+        return [self.hv_a, self.hv_a2, self.hv_a_other_team, self.hv_b]
+
     def users(self):
         return [
             self.hv_a,
@@ -163,6 +174,15 @@ class Cast:
 @pytest.fixture
 def cast(db, password_hash) -> Cast:
     return Cast(password_hash)
+
+
+@pytest.fixture
+def qualified_visitors(cast) -> Cast:
+    """The cast, with every home visitor allowed to carry families (see the docstring)."""
+    from imhhv.accounts.tests.factories import qualify
+
+    qualify(*cast.home_visitors())
+    return cast
 
 
 @pytest.fixture

@@ -90,16 +90,22 @@ def required_version() -> serializers.IntegerField:
 
 
 class OverCapConflictSerializer(serializers.Serializer):
-    """A 409 on an assignment: `over_cap` carries the numbers; `stale` and `discharged`
-    carry only detail and code."""
+    """A 409 on an assignment: `over_cap` carries the numbers, `not_qualified` the reasons;
+    `stale` and `discharged` carry only detail and code."""
 
     detail = serializers.CharField()
-    code = serializers.CharField(help_text="over_cap, stale or discharged.")
+    code = serializers.CharField(help_text="over_cap, not_qualified, stale or discharged.")
     active = serializers.IntegerField(
         required=False, help_text="Active families the home visitor has now (over_cap)."
     )
     capacity = serializers.IntegerField(
         required=False, help_text="Cap for the home visitor's FTE (over_cap)."
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Why the home visitor may not carry families yet (not_qualified): the "
+        "self-assessment not discussed, or neither endorsed nor waived.",
     )
 
 
@@ -261,6 +267,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "end_date",
             "reason",
             "over_cap_confirmed",
+            "qualification_override",
             "assigned_by",
         ]
 
@@ -326,6 +333,11 @@ class AssignSerializer(serializers.Serializer):
     reason = _blank(300)
     over_cap_confirmed = serializers.BooleanField(
         default=False, help_text="Go over the visitor's cap (needs a reason)."
+    )
+    qualification_override = serializers.BooleanField(
+        default=False,
+        help_text="A supervisor's override: assign a home visitor who may not carry families "
+        "yet (needs a reason and the supervise capability).",
     )
     version = VersionField()
 
@@ -555,7 +567,11 @@ class FamilyAssignView(PolicyAPIView):
     """Assign or transfer the family to a home visitor, keeping the history.
 
     409 `over_cap` with `active` and `capacity` when the visitor would go over the cap for
-    their FTE: send `over_cap_confirmed: true` with a `reason` to go ahead. A start date
+    their FTE: send `over_cap_confirmed: true` with a `reason` to go ahead. 409
+    `not_qualified` with `reasons` when the home visitor may not carry families yet (the
+    self-assessment not discussed, or neither endorsed nor waived): a supervisor sends
+    `qualification_override: true` with a `reason` (400 on `qualification_override` for
+    anyone else, 400 on `reason` without one). A start date
     before today, when another home visitor has the family, moves the end of their
     assignment back and needs a `reason`. 409 on a stale `version` and on a discharged
     family.
@@ -573,8 +589,9 @@ class FamilyAssignView(PolicyAPIView):
             404: NOT_FOUND,
             409: OpenApiResponse(
                 OverCapConflictSerializer,
-                description="Over the cap (with active and capacity), a stale version, "
-                "or a discharged family (detail and code only).",
+                description="Over the cap (with active and capacity), not qualified "
+                "(with reasons), a stale version, or a discharged family (detail and code "
+                "only).",
             ),
         },
     )
@@ -592,6 +609,7 @@ class FamilyAssignView(PolicyAPIView):
                 start_date=data.get("start_date"),
                 reason=data["reason"],
                 over_cap_confirmed=data["over_cap_confirmed"],
+                qualification_override=data["qualification_override"],
                 expected_version=data.get("version"),
             )
         body = {"assignment": assignment, "version": family.version}

@@ -636,6 +636,11 @@ class EnrollSerializer(serializers.Serializer):
     )
     assign_reason = _blank(300)
     over_cap_confirmed = serializers.BooleanField(default=False)
+    qualification_override = serializers.BooleanField(
+        default=False,
+        help_text="A supervisor's override: assign a home visitor who may not carry families "
+        "yet (needs an assign_reason and the supervise capability).",
+    )
 
     def validate_caregivers(self, value):
         if not value or len(value) > 6:
@@ -657,7 +662,8 @@ class EnrollSerializer(serializers.Serializer):
 
 class EnrollView(PolicyAPIView):
     """Enroll an eligible, waiting referral: the family, its first episode, consents and
-    (optionally) its home visitor. 409 `over_cap` like assigning."""
+    (optionally) its home visitor. 409 `over_cap` and `not_qualified` (with `reasons`)
+    like assigning: nothing is saved until confirmed or overridden with an assign_reason."""
 
     access_policy = capability("manage_intake")
 
@@ -669,7 +675,11 @@ class EnrollView(PolicyAPIView):
             400: BAD_INPUT,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: OpenApiResponse(OverCapConflictSerializer, description="Over the cap."),
+            409: OpenApiResponse(
+                OverCapConflictSerializer,
+                description="Over the cap (with active and capacity), or the home visitor "
+                "not qualified yet (with reasons).",
+            ),
         },
     )
     def post(self, request, pk: int):
@@ -696,6 +706,7 @@ class EnrollView(PolicyAPIView):
                 home_visitor=visitor,
                 assign_reason=data["assign_reason"],
                 over_cap_confirmed=data["over_cap_confirmed"],
+                qualification_override=data["qualification_override"],
             )
         family.refresh_from_db()
         context = {"today": timezone.localdate()}

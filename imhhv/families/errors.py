@@ -4,10 +4,10 @@ Services raise these; they are mapped to HTTP once (the API's exception handler 
 409 with `{"detail", "code", **extra}`; `imhhv.accounts.pages` shows the message on the
 form or as a page). Views never catch them.
 
-A discharged family, a home visitor over the cap and possible duplicates are conflicts
-with the state of the records (409), not permission problems: the caller holds the
-capability, and re-enrolling, confirming with a reason or confirming "not a duplicate"
-lifts them.
+A discharged family, a home visitor over the cap or not yet qualified, and possible
+duplicates are conflicts with the state of the records (409), not permission problems: the
+caller holds the capability, and re-enrolling, confirming with a reason, a supervisor's
+override with a reason or confirming "not a duplicate" lifts them.
 """
 
 from imhhv.core.errors import Conflict, DomainError, StaleEdit
@@ -16,6 +16,7 @@ __all__ = [
     "Conflict",
     "DomainError",
     "FamilyIsDischarged",
+    "NotQualified",
     "OverCap",
     "PossibleDuplicates",
     "StaleEdit",
@@ -50,6 +51,25 @@ class OverCap(Conflict):
     def messages(self) -> list[str]:
         """Transitional: callers written for the old ValidationError read `messages[0]`."""
         return [self.message]
+
+
+class NotQualified(Conflict):
+    """The home visitor may not carry families yet (issue 10: the self-assessment not
+    discussed, or neither endorsed nor waived); a supervisor may override with a reason.
+
+    `reasons` (also in `extra`) are the plain sentences the workforce rules give.
+    """
+
+    code = "not_qualified"
+
+    def __init__(self, *, reasons: list[str]):
+        self.reasons = list(reasons)
+        super().__init__(
+            "This home visitor may not carry families yet. "
+            + " ".join(self.reasons)
+            + " A supervisor can override with a reason.",
+            reasons=self.reasons,
+        )
 
 
 class PossibleDuplicates(Conflict):

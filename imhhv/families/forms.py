@@ -246,6 +246,17 @@ class CloseReferralForm(forms.Form):
 # --- enrollment -------------------------------------------------------------------------
 
 
+def qualification_override_field() -> forms.BooleanField:
+    """The supervisor's override of the qualification gate (issue 10), beside the cap's
+    confirmation; the forms drop it for a person who cannot supervise."""
+    return forms.BooleanField(
+        label="Override as supervisor",
+        required=False,
+        help_text="Assign although the home visitor may not carry families yet (the "
+        "self-assessment not discussed, or neither endorsed nor waived); write the reason.",
+    )
+
+
 class EnrollmentForm(forms.Form):
     enrolled_on = date_field("Enrollment date", initial=timezone.localdate)
     prenatal = forms.BooleanField(label="Enrolled during pregnancy", required=False)
@@ -268,14 +279,19 @@ class EnrollmentForm(forms.Form):
         label="Home visitor", required=False, coerce=int, empty_value=None
     )
     assign_reason = forms.CharField(
-        label="Reason (needed to go over a visitor's cap)", required=False, max_length=300
+        label="Reason (needed to go over a visitor's cap or to override as supervisor)",
+        required=False,
+        max_length=300,
     )
     over_cap_confirmed = forms.BooleanField(
         label="Assign even though it goes over the cap", required=False
     )
+    qualification_override = qualification_override_field()
 
-    def __init__(self, *args, visitors=(), **kwargs):
+    def __init__(self, *args, visitors=(), can_override=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not can_override:
+            del self.fields["qualification_override"]
         self.fields["home_visitor"].choices = [("", "Assign later")] + [
             (m.user_id, f"{m.user.display_name()} ({m.team.name if m.team else ''}, {m.fte} FTE)")
             for m in visitors
@@ -407,13 +423,23 @@ class AssignForm(VersionForm):
         label="Reason",
         required=False,
         max_length=300,
-        help_text="Needed to go over the cap, or when the start date is before today.",
+        help_text="Needed to go over the cap, to override as supervisor, or when the start "
+        "date is before today.",
     )
     over_cap_confirmed = forms.BooleanField(
         label="Assign even though it goes over the cap", required=False
     )
+    qualification_override = qualification_override_field()
 
-    def __init__(self, *args, visitors=(), loads=None, current_visitor_id=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        visitors=(),
+        loads=None,
+        current_visitor_id=None,
+        can_override=False,
+        **kwargs,
+    ):
         loads = loads or {}
         listed = [
             m for m in visitors if m.role != Role.SUPERVISOR or loads.get(m.user_id, (0, 0))[0] > 0
@@ -427,6 +453,8 @@ class AssignForm(VersionForm):
             (m.user_id, f"{m.user.display_name()} ({m.team.name if m.team else ''}, {m.fte} FTE)")
             for m in listed
         ]
+        if not can_override:
+            del self.fields["qualification_override"]
         self.listed = listed
         self.visitor_rows = [(m, *loads.get(m.user_id, (0, 0))) for m in listed]
 

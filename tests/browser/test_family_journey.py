@@ -69,7 +69,7 @@ def fill_referral(page, *, referral_date: str, first_name: str, child_born: str 
 
 
 def test_supervisor_takes_a_family_from_referral_to_chart(
-    page, sign_in, cast, risk_factors, assert_accessible
+    page, sign_in, cast, qualified_visitors, risk_factors, assert_accessible
 ):
     today = timezone.localdate()
     referred = today - timedelta(days=10)

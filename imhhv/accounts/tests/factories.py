@@ -3,6 +3,7 @@
     member(Role.HOME_VISITOR, team=cast.team_a)            a visitor at team A1's agency
     member(Role.AGENCY_ADMIN, agency=cast.agency_b)        an administrator of agency B
     MembershipProposalFactory(user=..., agency=..., proposed_by=cast.state_admin)
+    qualify(user)                                          may carry families (issue 10)
 
 Users get an unusable password (fast: no Argon2 per row); pass `password=` to
 `UserFactory` for one that signs in. Dates are relative to today, never fixed.
@@ -15,7 +16,9 @@ import factory
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership, MembershipProposal, User
+from imhhv.core import workforce as rules
 from imhhv.core.roles import Role
+from imhhv.workforce.models import Endorsement, SelfAssessment
 
 
 def _a_year_ago():
@@ -66,8 +69,34 @@ class MembershipProposalFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(timezone.localdate)
 
 
-def member(role: Role, *, agency=None, team=None, user=None, **membership) -> User:
-    """A user holding `role` (at `team`'s agency, or `agency`) since a year ago."""
+def qualify(*users: User) -> None:
+    """Let each of `users` carry families without a supervisor's override (issue 10's
+    gate, `imhhv.core.workforce.may_carry_families`): the self-assessment completed and
+    discussed before they started, and an Infant Family Specialist endorsement.
+
+    Test code, so it writes the workforce rows directly (the layering rule is for the
+    apps); a workforce test that needs other records builds them itself."""
+    today = timezone.localdate()
+    for user in users:
+        SelfAssessment.objects.update_or_create(
+            user=user,
+            defaults={
+                "completed_on": today - timedelta(days=380),
+                "discussed_on": today - timedelta(days=370),
+            },
+        )
+        Endorsement.objects.update_or_create(
+            user=user,
+            category=rules.INFANT_FAMILY_SPECIALIST,
+            defaults={"status": rules.ENDORSED, "endorsed_on": today - timedelta(days=370)},
+        )
+
+
+def member(
+    role: Role, *, agency=None, team=None, user=None, qualified: bool = False, **membership
+) -> User:
+    """A user holding `role` (at `team`'s agency, or `agency`) since a year ago;
+    `qualified=True` also lets them carry families (see `qualify`)."""
     made = MembershipFactory(
         role=role,
         team=team,
@@ -76,6 +105,8 @@ def member(role: Role, *, agency=None, team=None, user=None, **membership) -> Us
         **membership,
     )
     made.user.__dict__.pop("membership", None)
+    if qualified:
+        qualify(made.user)
     return made.user
 
 

@@ -266,7 +266,7 @@ def eligible(cast):
     )
 
 
-def test_enroll_makes_the_family_and_assigns(cast, api, eligible, new_events):
+def test_enroll_makes_the_family_and_assigns(cast, qualified_visitors, api, eligible, new_events):
     response = api(cast.sup_a).post(
         f"/api/v1/referrals/{eligible.pk}/enroll/", enroll_body(cast.hv_a)
     )

@@ -690,7 +690,9 @@ def test_family_detail_queries_do_not_grow_with_the_record(cast, api):
 # --- families: assign -------------------------------------------------------------------
 
 
-def test_assign_transfers_the_family_and_keeps_the_history(cast, api, new_events):
+def test_assign_transfers_the_family_and_keeps_the_history(
+    cast, qualified_visitors, api, new_events
+):
     seen = cast.family_a.version
     response = api(cast.sup_a).post(
         family_url(cast.family_a, "assign"),
@@ -708,7 +710,9 @@ def test_assign_transfers_the_family_and_keeps_the_history(cast, api, new_events
     assert trail(new_events) == [("family.assign", "success")]
 
 
-def test_assign_over_the_cap_is_409_until_confirmed_with_a_reason(cast, api, new_events):
+def test_assign_over_the_cap_is_409_until_confirmed_with_a_reason(
+    cast, qualified_visitors, api, new_events
+):
     add_families(cast.agency_a, cast.hv_a2, 14)  # hv_a2 now has 15: at the cap
     client = api(cast.admin_a)
     url = family_url(cast.family_a, "assign")
@@ -737,7 +741,9 @@ def test_assign_over_the_cap_is_409_until_confirmed_with_a_reason(cast, api, new
     assert [e.details["over_cap"] for e in done] == [True]
 
 
-def test_assign_with_a_stale_version_is_409_and_the_first_save_stays(cast, api, new_events):
+def test_assign_with_a_stale_version_is_409_and_the_first_save_stays(
+    cast, qualified_visitors, api, new_events
+):
     seen = cast.family_a.version
     client = api(cast.admin_a)
     url = family_url(cast.family_a, "assign")
@@ -862,7 +868,9 @@ def test_discharge_needs_planned_or_unplanned(cast, api):
     assert response.status_code == 400 and "required" in dig(response.json(), ("planned",))
 
 
-def test_discharge_before_the_current_assignment_began_is_400_not_500(cast, api):
+def test_discharge_before_the_current_assignment_began_is_400_not_500(
+    cast, qualified_visitors, api
+):
     client = api(cast.admin_a)
     client.post(family_url(cast.family_a, "assign"), {"home_visitor": cast.hv_a2.pk})
     body = discharge_body(
@@ -875,7 +883,7 @@ def test_discharge_before_the_current_assignment_began_is_400_not_500(cast, api)
     assert cast.family_a.enrollments.filter(discharged_on__isnull=True).exists()
 
 
-def test_discharge_with_a_stale_version_is_409(cast, api, new_events):
+def test_discharge_with_a_stale_version_is_409(cast, qualified_visitors, api, new_events):
     stale = discharge_body(cast.family_a, version=cast.family_a.version)
     client = api(cast.admin_a)
     client.post(family_url(cast.family_a, "assign"), {"home_visitor": cast.hv_a2.pk})

@@ -56,7 +56,9 @@ def test_a_successful_submit_without_a_draft_writes_only_the_record(cast, intake
     assert not Draft.objects.exists()
 
 
-def test_the_enrollment_draft_is_restored_and_removed_on_enrollment(cast, intake, new_events):
+def test_the_enrollment_draft_is_restored_and_removed_on_enrollment(
+    cast, qualified_visitors, intake, new_events
+):
     referral = eligible_referral(intake)
     url = reverse("families:enroll", args=[referral.pk])
     post = enroll_post(referral, cast.hv_a)

@@ -5,7 +5,13 @@ transaction. Edits of an existing family carry the version the user saw; if some
 saved in between, `StaleEdit` is raised and nothing is written (DESIGN.md rule 6).
 """
 
-from imhhv.families.errors import FamilyIsDischarged, OverCap, PossibleDuplicates, StaleEdit
+from imhhv.families.errors import (
+    FamilyIsDischarged,
+    NotQualified,
+    OverCap,
+    PossibleDuplicates,
+    StaleEdit,
+)
 from imhhv.families.services.caseload import assign_home_visitor, assignable_visitors, visitor_load
 from imhhv.families.services.episodes import discharge_family, enroll_family, reenroll_family
 from imhhv.families.services.intake import (
@@ -31,6 +37,7 @@ __all__ = [
     "REFERRAL_FIELDS",
     "Duplicates",
     "FamilyIsDischarged",
+    "NotQualified",
     "OverCap",
     "PossibleDuplicates",
     "StaleEdit",

@@ -14,8 +14,8 @@ from imhhv.audit.services import record
 from imhhv.core.caseload import caseload_capacity
 from imhhv.core.dates import not_in_future
 from imhhv.core.roles import Role
-from imhhv.families.errors import OverCap
-from imhhv.families.hooks import family_changed
+from imhhv.families.errors import NotQualified, OverCap
+from imhhv.families.hooks import assignment_blockers, family_changed
 from imhhv.families.models import (
     Assignment,
     Family,
@@ -80,6 +80,7 @@ def assign_home_visitor(
     start_date: date | None = None,
     reason: str = "",
     over_cap_confirmed: bool = False,
+    qualification_override: bool = False,
     expected_version: int | None = None,
 ) -> Assignment:
     """Assign or transfer the family, keeping the history of who had it when.
@@ -147,6 +148,22 @@ def assign_home_visitor(
             raise OverCap(active=active, capacity=capacity)
         if len(reason) < 5:
             raise ValidationError({"reason": ["Going over the cap needs a reason."]})
+    blockers = assignment_blockers(home_visitor, family.agency_id, today)
+    if blockers:
+        if not qualification_override:
+            raise NotQualified(reasons=blockers)
+        if not by.can("supervise"):
+            raise ValidationError(
+                {
+                    "qualification_override": [
+                        "Only a supervisor can assign a home visitor who is not yet qualified."
+                    ]
+                }
+            )
+        if len(reason) < 5:
+            raise ValidationError(
+                {"reason": ["Assigning a home visitor who is not yet qualified needs a reason."]}
+            )
     claim_version(family, expected_version)
     changes = {"home_visitor_id": [family.home_visitor_id, home_visitor.pk]}
     details = {
@@ -156,6 +173,8 @@ def assign_home_visitor(
         "capacity": capacity,
         "start_date": start_date.isoformat(),
         "backdated": backdated,
+        "not_qualified": blockers,
+        "qualification_override": bool(blockers),
     }
     if current is not None:
         current.end_date = max(current.start_date, start_date - timedelta(days=1))
@@ -168,6 +187,7 @@ def assign_home_visitor(
         start_date=start_date,
         reason=reason[:300],
         over_cap_confirmed=active + 1 > capacity,
+        qualification_override=bool(blockers),
         assigned_by=by,
     )
     family.home_visitor = home_visitor

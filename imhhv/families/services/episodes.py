@@ -89,6 +89,7 @@ def enroll_family(
     home_visitor: User | None = None,
     assign_reason: str = "",
     over_cap_confirmed: bool = False,
+    qualification_override: bool = False,
 ) -> Family:
     """Turn an eligible referral into a family with its first enrollment episode."""
     today = timezone.localdate()
@@ -152,16 +153,25 @@ def enroll_family(
         },
     )
     if home_visitor is not None:
+        # A supervisor's override of the qualification gate needs a reason of their own;
+        # otherwise the first assignment says what it is.
+        reason = assign_reason.strip()
+        if not (reason or qualification_override):
+            reason = "first assignment at enrollment"
         try:
             assign_home_visitor(
                 family=family,
                 home_visitor=home_visitor,
                 by=by,
                 start_date=enrolled_on,
-                reason=assign_reason or "first assignment at enrollment",
+                reason=reason,
                 over_cap_confirmed=over_cap_confirmed,
+                qualification_override=qualification_override,
             )
         except ValidationError as error:
+            # The enrollment form and API call the assignment's reason assign_reason.
+            if hasattr(error, "error_dict") and "reason" in error.error_dict:
+                raise ValidationError({"assign_reason": error.message_dict["reason"]}) from error
             # The assignment starts on the enrollment date, which the enrollment form
             # calls by its own name: say which choice to change.
             if hasattr(error, "error_dict") and "start_date" in error.error_dict:

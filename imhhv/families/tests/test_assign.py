@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imhhv.accounts.models import Membership
+from imhhv.accounts.tests.factories import qualify
 from imhhv.core.roles import Role
 from imhhv.families.services import assign_home_visitor
 from imhhv.families.tests.factories import MembershipFactory, UserFactory
@@ -83,6 +84,7 @@ def test_a_team_move_in_between_still_counts_as_membership(cast):
     mover = UserFactory(username="mover")
     MembershipFactory(user=mover, team=cast.team_a_other, start_date=days(300), end_date=days(21))
     MembershipFactory(user=mover, team=cast.team_a, start_date=days(20))
+    qualify(mover)
     assignment = assign_home_visitor(
         family=cast.family_a,
         home_visitor=mover,
@@ -106,7 +108,7 @@ def test_an_agency_administrator_is_not_a_home_visitor(cast):
 
 
 def test_backdating_a_transfer_needs_a_reason_and_the_audit_keeps_the_previous_end(
-    cast, new_events
+    cast, qualified_visitors, new_events
 ):
     with pytest.raises(ValidationError) as refused:
         assign_home_visitor(
@@ -131,14 +133,16 @@ def test_backdating_a_transfer_needs_a_reason_and_the_audit_keeps_the_previous_e
     assert event.details["changes"]["previous_assignment_end"] == [None, days(15).isoformat()]
 
 
-def test_a_transfer_from_today_needs_no_reason(cast, new_events):
+def test_a_transfer_from_today_needs_no_reason(cast, qualified_visitors, new_events):
     assign_home_visitor(family=cast.family_a, home_visitor=cast.hv_a2, by=cast.sup_a)
     (event,) = new_events(action="family.assign")
     assert event.details["backdated"] is False
     assert event.details["changes"]["previous_assignment_end"] == [None, days(1).isoformat()]
 
 
-def test_a_first_assignment_backdated_to_enrollment_rewrites_nothing_and_needs_no_reason(cast):
+def test_a_first_assignment_backdated_to_enrollment_rewrites_nothing_and_needs_no_reason(
+    cast, qualified_visitors
+):
     cast.family_a.assignments.all().delete()
     cast.family_a.home_visitor = None
     cast.family_a.save()
@@ -161,7 +165,7 @@ def test_a_start_before_the_current_assignment_is_refused(cast):
     assert "start on or after it" in str(refused.value)
 
 
-def test_the_assign_page_asks_for_the_reason_when_backdating(cast, login):
+def test_the_assign_page_asks_for_the_reason_when_backdating(cast, qualified_visitors, login):
     url = reverse("families:assign", args=[cast.family_a.pk])
     post = {
         "home_visitor": cast.hv_a2.pk,

@@ -18,7 +18,9 @@ def _post(cast, visitor, version):
     }
 
 
-def test_a_stale_assignment_shows_both_and_saves_on_the_second_try(cast, login, new_events):
+def test_a_stale_assignment_shows_both_and_saves_on_the_second_try(
+    cast, qualified_visitors, login, new_events
+):
     url = reverse("families:assign", args=[cast.family_a.pk])
     opened = cast.family_a.version
     supervisor = login(cast.sup_a)

@@ -152,7 +152,7 @@ def test_consents_are_given_and_revoked_with_dates(cast, login, new_events):
     assert [e.action for e in new_events()] == ["consent.give", "family.read", "consent.revoke"]
 
 
-def test_transfer_keeps_history_and_warns_over_the_cap(cast, login, new_events):
+def test_transfer_keeps_history_and_warns_over_the_cap(cast, qualified_visitors, login, new_events):
     client = login(cast.sup_a)
     add_families(cast.agency_a, cast.hv_a2, 14)  # hv_a2 now has 15: at the cap
     post = {

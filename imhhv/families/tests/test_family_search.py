@@ -278,7 +278,9 @@ def test_the_migration_fills_the_search_text_of_existing_families(people):
     assert family.search_text == " jose testperson test child zoe "  # the cast's child too
 
 
-def test_an_enrolled_family_is_found_by_every_name_it_was_enrolled_with(cast, login):
+def test_an_enrolled_family_is_found_by_every_name_it_was_enrolled_with(
+    cast, qualified_visitors, login
+):
     from imhhv.families.tests.factories import ReferralFactory
 
     referral = ReferralFactory(agency=cast.agency_a, status="eligible")

@@ -245,7 +245,9 @@ def eligible_referral(client):
     return referral
 
 
-def test_enrollment_makes_a_family_with_people_consents_and_a_visitor(cast, intake, new_events):
+def test_enrollment_makes_a_family_with_people_consents_and_a_visitor(
+    cast, qualified_visitors, intake, new_events
+):
     referral = eligible_referral(intake)
     page = intake.get(reverse("families:enroll", args=[referral.pk]))
     assert page.status_code == 200 and b'value="Testa"' in page.content  # prefilled from intake
@@ -275,7 +277,7 @@ def test_enrollment_without_consent_to_services_is_refused(intake):
     assert not Family.objects.filter(referrals=referral).exists()
 
 
-def test_enrollment_over_the_cap_needs_confirmation(cast, intake):
+def test_enrollment_over_the_cap_needs_confirmation(cast, qualified_visitors, intake):
     from conftest import add_families
 
     add_families(cast.agency_a, cast.hv_a, 14)  # hv_a now has 15 active: full at 1.0 FTE
@@ -330,7 +332,9 @@ def test_waitlist_flags_a_child_who_aged_out_while_waiting(cast, intake, login):
     assert page.context["rows"][0].rescreen.startswith("The youngest child is now 36 months")
 
 
-def test_reenrolled_family_starts_unassigned_and_can_go_back_to_its_visitor(cast, login):
+def test_reenrolled_family_starts_unassigned_and_can_go_back_to_its_visitor(
+    cast, qualified_visitors, login
+):
     from imhhv.families.models import Enrollment
     from imhhv.families.services import assign_home_visitor, discharge_family, reenroll_family
 

@@ -286,6 +286,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         visitors=visitors,
         loads=loads,
         current_visitor_id=family.home_visitor_id,
+        can_override=request.user.can("supervise"),
         initial={"version": family.version},
     )
     refused = None
@@ -303,6 +304,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             start_date=data["start_date"],
             reason=data["reason"],
             over_cap_confirmed=data["over_cap_confirmed"],
+            qualification_override=data.get("qualification_override", False),
             expected_version=data["version"],
         )
         if saved is not None:
@@ -322,6 +324,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             visitors=visitors,
             loads=loads,
             current_visitor_id=family.home_visitor_id,
+            can_override=request.user.can("supervise"),
         )
         merge = _merge_context(
             fields_that_differ(form, {"home_visitor": family.home_visitor_id}),

@@ -211,6 +211,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EnrollmentForm(
         post,
         visitors=visitors,
+        can_override=request.user.can("supervise"),
         initial={
             "prenatal": referral.pregnant,
         },
@@ -277,6 +278,7 @@ def enroll(request: HttpRequest, pk: int) -> HttpResponse:
             home_visitor=visitor,
             assign_reason=data["assign_reason"],
             over_cap_confirmed=data["over_cap_confirmed"],
+            qualification_override=data.get("qualification_override", False),
         )
         if family is not None:
             discard(request, form="enrollment", record_key=draft_key)

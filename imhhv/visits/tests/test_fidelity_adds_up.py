@@ -71,7 +71,9 @@ def test_teams_add_up_to_the_agency_when_no_family_moves(two_teams, login):
     assert "The teams' figures add up to the total of this period." in page.content.decode()
 
 
-def test_a_family_moved_between_teams_counts_for_each_and_the_page_says_why(two_teams, login):
+def test_a_family_moved_between_teams_counts_for_each_and_the_page_says_why(
+    two_teams, qualified_visitors, login
+):
     cast = two_teams
     transfer_family_a_to_team_a2(cast)
     page = agency_page(login, cast)
@@ -132,7 +134,7 @@ def test_families_and_visits_outside_any_team_count_for_the_agency_only(two_team
 
 
 def test_a_family_moved_between_home_visitors_of_one_team_counts_once_for_the_team(
-    two_teams, login
+    two_teams, qualified_visitors, login
 ):
     cast = two_teams
     assign_home_visitor(

@@ -73,7 +73,7 @@ def test_the_old_agency_no_longer_sees_the_visitor_at_all(cast, login, moved_to_
 
 
 @pytest.fixture
-def transferred(cast, catalogue):
+def transferred(cast, qualified_visitors, catalogue):
     """hv_a saw family_a 20 days ago; today the supervisor transfers it to hv_a2."""
     VisitFactory(family=cast.family_a, visitor=cast.hv_a, day=TODAY - timedelta(days=20))
     assign_home_visitor(

@@ -60,7 +60,9 @@ def facts_snapshot():
     return rows(FamilyWeekFacts), rows(VisitorWeekFacts), rows(AgencyWeekTotals)
 
 
-def test_every_service_keeps_the_facts_equal_to_a_recomputation(cast, catalogue):
+def test_every_service_keeps_the_facts_equal_to_a_recomputation(
+    cast, qualified_visitors, catalogue
+):
     family, hv = cast.family_a, cast.hv_a
     assert verify_facts().ok
     visit = home_visit(family, hv, LAST_WEEK + timedelta(days=1))

@@ -36,8 +36,8 @@ from imhhv.core import workforce as rules
 from imhhv.reports.team_board import team_board
 from imhhv.workforce import queries, services
 from imhhv.workforce.access import COMPLIANCE_LEVELS, get_staff_for_user
-from imhhv.workforce.facts import SHARE_WEEKS
 from imhhv.workforce.models import Endorsement, License, SupervisionSession, TrainingEntry
+from imhhv.workforce.queries.facts import SHARE_WEEKS
 
 MAX_ID = 2**31 - 1
 MAX_LIST = 50  # supervisees or families named in one session

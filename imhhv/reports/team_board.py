@@ -32,8 +32,8 @@ from imhhv.reports.queries import VisitorLoad, visitor_loads
 from imhhv.visits.access import fidelity_facts
 from imhhv.visits.models import VisitorWeekTotals
 from imhhv.workforce.access import team_memberships_for
-from imhhv.workforce.facts import SHARE_WEEKS
 from imhhv.workforce.queries import BoardRow, board_rows
+from imhhv.workforce.queries.facts import SHARE_WEEKS
 
 FIDELITY_WEEKS = 4
 

@@ -28,7 +28,7 @@ viewers inside an agency; the state sees counts only.
 
 Staff columns (DOMAIN §4, issue 10): every row and total also carries "home visitors
 supervised weekly" and "qualified staff" (`VisitorStaff` for a home visitor,
-`StaffCounts` for a team, agency or the state), from `imhhv.workforce.facts.staff_records`
+`StaffCounts` for a team, agency or the state), from `imhhv.workforce.queries.facts.staff_records`
 (one fixed set of queries for any number of home visitors): a home visitor is supervised
 weekly when the share of the period's weeks with a session (weeks on leave and weeks
 before the role started left out) reaches the policy's target
@@ -96,7 +96,7 @@ from imhhv.visits.models import (
     VisitorWeekFacts,
     VisitorWeekTotals,
 )
-from imhhv.workforce.facts import Person, staff_records
+from imhhv.workforce.queries.facts import Person, staff_records
 
 SUM_FIELDS = (*TOTALS, *COMPONENT_TOTALS)
 STREAK_WEEKS = 3

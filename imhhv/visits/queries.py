@@ -43,6 +43,7 @@ from imhhv.visits.access import (
     visits_visible_to,
 )
 from imhhv.visits.models import Visit, VisitPlan
+from imhhv.workforce.queries import own_supervision
 
 NOT_SEEN_DAYS = 14
 
@@ -290,7 +291,7 @@ def build_my_week(user: User, day: date) -> MyWeek:
 class SupervisionWeek:
     """Reflective supervision in one week of My week (weekly for every home visitor,
     DOMAIN §2): the days with a session, whether every working day of the week was on
-    leave (`imhhv.workforce.facts.weeks_on_leave`), and whether the week is over (else
+    leave (`imhhv.workforce.queries.facts.weeks_on_leave`), and whether the week is over (else
     it counts "so far"). `when` names it as the page says it: "last week", "this week
     so far", "the week of 23 Nov 2026"."""
 
@@ -309,10 +310,8 @@ class SupervisionWeek:
 def supervision_weeks(user: User, monday: date, today: date) -> list[SupervisionWeek]:
     """The home visitor's own reflective supervision in the week before `monday` and in
     `monday`'s week, leaving out a week that has not started by `today`. Only the user's
-    own sessions and leave (two queries); nothing for a role other than home visitor."""
-    from imhhv.workforce.facts import weeks_on_leave
-    from imhhv.workforce.models import Leave, SupervisionParticipant
-
+    own sessions and leave (`workforce.queries.own_supervision`, two queries); nothing for
+    a role other than home visitor."""
     membership = user.membership
     if membership is None or membership.role != Role.HOME_VISITOR:
         return []
@@ -320,16 +319,7 @@ def supervision_weeks(user: User, monday: date, today: date) -> list[Supervision
     if not weeks:
         return []
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    days = set(
-        SupervisionParticipant.objects.filter(
-            user_id=user.pk, session__day__gte=first, session__day__lte=min(last, today)
-        ).values_list("session__day", flat=True)
-    )
-    leave = weeks_on_leave(
-        Leave.objects.filter(user_id=user.pk, start__lte=last, end__gte=first).values_list(
-            "start", "end"
-        )
-    )
+    days, leave = own_supervision(user, first, last)  # no session is ever in the future
     this_monday = week_start(today)
     out = []
     for m in weeks:

@@ -12,7 +12,7 @@ from datetime import date
 
 from imhhv.accounts.models import Membership, User
 from imhhv.core import workforce as rules
-from imhhv.workforce.facts import Person, staff_records
+from imhhv.workforce.queries.facts import Person, staff_records
 
 
 def home_visitor_blockers(home_visitor: User, agency_id: int, on: date) -> list[str]:

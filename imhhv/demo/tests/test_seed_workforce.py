@@ -19,7 +19,6 @@ from imhhv.core.roles import Role
 from imhhv.demo.data import seed
 from imhhv.demo.data.workforce import INSTRUMENT_NAME
 from imhhv.families.models import Assignment, Family
-from imhhv.workforce.facts import people_of, staff_records, weeks_on_leave
 from imhhv.workforce.models import (
     Cohort,
     CohortMember,
@@ -33,6 +32,7 @@ from imhhv.workforce.models import (
     TrainingEvidence,
     Waiver,
 )
+from imhhv.workforce.queries.facts import people_of, staff_records, weeks_on_leave
 
 DECEMBER = datetime(2026, 12, 1, 15, 30)
 OCTOBER = datetime(2027, 10, 2, 9, 0)  # day 2 of FY2028

@@ -18,3 +18,7 @@ class WorkforceConfig(AppConfig):
         from imhhv.workforce.gate import home_visitor_blockers
 
         on_assignment_check("qualification", home_visitor_blockers)
+
+        from imhhv.workforce.drafting import register_forms
+
+        register_forms()

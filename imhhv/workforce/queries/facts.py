@@ -103,10 +103,12 @@ def weeks_on_leave(leaves) -> set[date]:
     return weeks
 
 
-def _grouped(queryset, key: str = "user_id") -> dict[int, list]:
+def _rows(source, ids: list[int], *fields: str, make) -> dict[int, list]:
+    """{user id: [make(*values)]} from one query of `source` (a model or a queryset)."""
+    rows = source.objects.all() if isinstance(source, type) else source
     out: dict[int, list] = defaultdict(list)
-    for row in queryset:
-        out[getattr(row, key)].append(row)
+    for user_id, *values in rows.filter(user_id__in=ids).values_list("user_id", *fields):
+        out[user_id].append(make(*values))
     return out
 
 
@@ -134,32 +136,58 @@ def staff_records(
         .annotate(first=Min("start_date"))
         .values_list("home_visitor_id", "first")
     )
-    degrees = _grouped(Degree.objects.filter(user_id__in=ids))
-    licenses = _grouped(License.objects.filter(user_id__in=ids))
-    endorsements = _grouped(Endorsement.objects.filter(user_id__in=ids))
-    waivers = _grouped(Waiver.objects.filter(user_id__in=ids))
-    assessments = {a.user_id: a for a in SelfAssessment.objects.filter(user_id__in=ids)}
+    # Tuples, not model instances: the statewide table reads ~20,000 rows.
+    degrees = _rows(Degree, ids, "level", "field", "institution", "year", make=rules.Degree)
+    licenses = _rows(
+        License, ids, "type", "issued_on", "expires_on", "number", "state", make=rules.License
+    )
+    endorsements = _rows(
+        Endorsement,
+        ids,
+        "category",
+        "status",
+        "registered_on",
+        "endorsed_on",
+        make=rules.Endorsement,
+    )
+    waivers = _rows(Waiver, ids, "fiscal_year", "requested_on", "approved_on", make=rules.Waiver)
+    assessments = {
+        uid: rules.SelfAssessment(done, discussed)
+        for uid, done, discussed in SelfAssessment.objects.filter(user_id__in=ids).values_list(
+            "user_id", "completed_on", "discussed_on"
+        )
+    }
     coursework = dict(
         Coursework.objects.filter(user_id__in=ids).values_list("user_id", "psychotherapy")
     )
     # History the rules can use: the CE and endorsement years, the supervision window
     # (two years from registration) and a year beyond it; older rows stay out of the read.
     since = today - timedelta(days=policy.supervision_window_days + 365)
-    training = _grouped(
-        TrainingEntry.objects.filter(user_id__in=ids, day__gte=since).only(
-            "user_id", "day", "hours", "category"
-        )
+    training = _rows(
+        TrainingEntry.objects.filter(day__gte=since),
+        ids,
+        "day",
+        "hours",
+        "category",
+        make=rules.TrainingEntry,
     )
-    cohorts = _grouped(CohortMember.objects.filter(user_id__in=ids).select_related("cohort"))
+    cohorts = _rows(
+        CohortMember,
+        ids,
+        "cohort__start",
+        "cohort__end",
+        "completed_on",
+        make=rules.Collaborative,
+    )
     leaves: dict[int, list] = defaultdict(list)
     for user_id, start, end in Leave.objects.filter(user_id__in=ids).values_list(
         "user_id", "start", "end"
     ):
         leaves[user_id].append((start, end))
     sessions: dict[int, list] = defaultdict(list)
-    for user_id, day, minutes in SupervisionParticipant.objects.filter(user_id__in=ids).values_list(
-        "user_id", "session__day", "session__minutes"
-    ):
+    for user_id, day, minutes in SupervisionParticipant.objects.filter(
+        user_id__in=ids, session__day__gte=since
+    ).values_list("user_id", "session__day", "session__minutes"):
         # Minutes as an exact fraction of an hour (the rules sum with Fraction).
         sessions[user_id].append(rules.SupervisionSession(day, Fraction(minutes, 60)))
 
@@ -168,31 +196,17 @@ def staff_records(
     out = {}
     for person in people:
         uid = person.user_id
-        assessment = assessments.get(uid)
         facts = rules.StaffFacts(
             role=person.role,
             role_started_on=starts.get((uid, person.agency_id, person.role), today),
             first_family_on=first_family.get(uid),
-            degrees=[rules.Degree(d.level, d.field, d.institution, d.year) for d in degrees[uid]],
-            licenses=[
-                rules.License(x.type, x.issued_on, x.expires_on, x.number, x.state)
-                for x in licenses[uid]
-            ],
-            endorsements=[
-                rules.Endorsement(e.category, e.status, e.registered_on, e.endorsed_on)
-                for e in endorsements[uid]
-            ],
-            waivers=[
-                rules.Waiver(w.fiscal_year, w.requested_on, w.approved_on) for w in waivers[uid]
-            ],
-            self_assessment=rules.SelfAssessment(assessment.completed_on, assessment.discussed_on)
-            if assessment
-            else None,
-            collaboratives=[
-                rules.Collaborative(m.cohort.start, m.cohort.end, m.completed_on)
-                for m in cohorts[uid]
-            ],
-            training=[rules.TrainingEntry(t.day, t.hours, t.category) for t in training[uid]],
+            degrees=degrees[uid],
+            licenses=licenses[uid],
+            endorsements=endorsements[uid],
+            waivers=waivers[uid],
+            self_assessment=assessments.get(uid),
+            collaboratives=cohorts[uid],
+            training=training[uid],
             supervision=sessions[uid],
             psychotherapy_coursework=coursework.get(uid),
         )

@@ -14,7 +14,9 @@ from django.shortcuts import redirect, render
 
 from imhhv.accounts.pages import attempt
 from imhhv.accounts.policies import SIGNED_IN, capability, policy
+from imhhv.drafts.pages import discard, draft_state
 from imhhv.workforce import forms, queries, services
+from imhhv.workforce.drafting import session_key
 
 NOTES_HIDDEN = "Notes are visible only to the people in the session."
 
@@ -46,7 +48,10 @@ def session_new(request: HttpRequest) -> HttpResponse:
     """The session form. `?with=consultant` is the supervisor's own consultation with an
     external consultant (no account): the supervisor is the supervisee."""
     consultant = (request.POST or request.GET).get("with") == "consultant"
-    form = forms.SessionForm(request.POST or None, consultant=consultant)
+    # The form keeps a draft (imhhv.drafts): restored on GET, kept on a refused submit.
+    draft = draft_state(request, form="supervision-session", record_key=session_key(consultant))
+    post = (request.POST if request.method == "POST" else draft.data) or None
+    form = forms.SessionForm(post, consultant=consultant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         common = {
@@ -79,8 +84,13 @@ def session_new(request: HttpRequest) -> HttpResponse:
             **arguments,
         )
         if saved is not None:
+            discard(request, form="supervision-session", record_key=session_key(consultant))
             messages.success(request, f"Session of {saved.day:%-d %B %Y} recorded.")
             return redirect("workforce:sessions")
     # The form shown (first, or again with what was typed): its options are the one read.
     form.offer(queries.session_choices(request.user))
-    return render(request, "workforce/session_new.html", {"form": form, "consultant": consultant})
+    return render(
+        request,
+        "workforce/session_new.html",
+        {"form": form, "consultant": consultant, "draft": draft},
+    )

@@ -682,6 +682,28 @@ def requirements(
     ]
 
 
+def qualification_requirements(
+    facts: StaffFacts, today: date, policy: WorkforcePolicy = DEFAULT_POLICY
+) -> list[Requirement]:
+    """Only the requirements `qualified` reads (degree, license, coursework for
+    supervisors, endorsement or waiver), in the profile's order: the same results as
+    `requirements` gives for them, without the training and supervision ledgers."""
+    if facts.role not in ROLES:
+        raise ValueError(f"Unknown role: {facts.role}.")
+    if facts.role == SUPERVISOR:
+        return [
+            degree_requirement(facts),
+            license_requirement(facts, today, policy),
+            coursework_requirement(facts),
+            supervisor_endorsement_requirement(facts, today, policy),
+        ]
+    return [
+        degree_requirement(facts),
+        license_requirement(facts, today, policy),
+        endorsement_requirement(facts, today, policy),
+    ]
+
+
 def may_carry_families(
     facts: StaffFacts, today: date, policy: WorkforcePolicy = DEFAULT_POLICY
 ) -> tuple[bool, list[str]]:

@@ -455,10 +455,13 @@ class StaffCounts:
         return self.qualified / self.home_visitors if self.home_visitors else None
 
 
-def _visitor_staff(people: list[Person], period: "Period", today: date) -> dict[int, VisitorStaff]:
+def _visitor_staff(
+    people: list[Person], period: "Period", today: date, *, among=None
+) -> dict[int, VisitorStaff]:
     """{user id: VisitorStaff} for these home visitors (staff, not people served): the
-    workforce facts in one fixed set of queries (`staff_records`) whatever their number."""
-    records = staff_records(people, today)
+    workforce facts in one fixed set of queries (`staff_records`) whatever their number
+    (`among`: the same people as a subquery, for the many of every agency)."""
+    records = staff_records(people, today, among=among, qualifications_only=True)
     mondays = []
     monday = period.start
     while monday <= period.end:
@@ -501,12 +504,23 @@ def _people(members: Iterable[Membership]) -> list[Person]:
     return people
 
 
+def _agency_members_query(agency_ids: Iterable[int]):
+    return Membership.objects.active().filter(
+        role=Role.HOME_VISITOR, agency_id__in=list(agency_ids)
+    )
+
+
 def _agency_members(agency_ids: Iterable[int]) -> list[Membership]:
     """Active home visitors of these agencies (staff; every home visitor is on a team)."""
-    return list(
-        Membership.objects.active()
-        .filter(role=Role.HOME_VISITOR, agency_id__in=list(agency_ids))
-        .order_by("user_id", "pk")
+    return list(_agency_members_query(agency_ids).order_by("user_id", "pk"))
+
+
+def _agency_staff(agency_ids: list[int], period: "Period", today: date):
+    """Per agency, the staff figures of its home visitors (many: read by subquery)."""
+    members = _agency_members(agency_ids)
+    among = _agency_members_query(agency_ids).values("user_id")
+    return _staff_by(
+        members, "agency_id", _visitor_staff(_people(members), period, today, among=among)
     )
 
 
@@ -1006,10 +1020,7 @@ def fidelity_report(
         parts = _agency_parts(user, ids, period, today)
         by_agency = parts.summaries(ids, period, today, days_off, empty=False)
         if unit is None:
-            members = _agency_members(ids)
-            agency_staff = _staff_by(
-                members, "agency_id", _visitor_staff(_people(members), period, today)
-            )
+            agency_staff = _agency_staff(ids, period, today)
             rows = [FidelityRow(u, by_agency[u.id], staff=agency_staff[u.id]) for u in units]
             total, trend = None, []
         else:
@@ -1044,10 +1055,7 @@ def fidelity_report(
         ids = [a.pk for a in agencies]
         parts = _agency_parts(user, ids, period, today)
         by_agency = parts.summaries(ids, period, today, days_off, empty=False)
-        members = _agency_members(ids)
-        agency_staff = _staff_by(
-            members, "agency_id", _visitor_staff(_people(members), period, today)
-        )
+        agency_staff = _agency_staff(ids, period, today)
         rows = [
             FidelityRow(
                 FidelityUnit("agency", a.pk, a.name, a.pk),

@@ -411,3 +411,38 @@ def test_supervision_hours_toward_the_preferred_category_count_only_once_registe
     )
     behind = wf.supervision_hours_requirement(working, TODAY, wf.DEFAULT_POLICY)
     assert behind.status != wf.MET and "toward Infant Mental Health Specialist" in behind.reason
+
+
+endorsement_rows = st.builds(
+    wf.Endorsement,
+    st.sampled_from(wf.CATEGORY_ORDER),
+    st.sampled_from([wf.NOT_STARTED, wf.REGISTERED, wf.ENDORSED, wf.LAPSED]),
+    st.none() | st.dates(date(2018, 1, 1), TODAY),
+    st.none() | st.dates(date(2018, 1, 1), TODAY),
+)
+
+
+@given(
+    role=st.sampled_from(wf.ROLES),
+    endorsements=st.lists(endorsement_rows, max_size=3),
+    expires=st.dates(date(2025, 1, 1), date(2028, 1, 1)),
+    coursework=st.none() | st.booleans(),
+    waived=st.booleans(),
+)
+def test_qualification_requirements_are_the_same_results_as_the_full_list(
+    role, endorsements, expires, coursework, waived
+):
+    facts = StaffFacts(
+        role=role,
+        role_started_on=date(2020, 1, 6),
+        degrees=[wf.Degree("master")],
+        licenses=[wf.License("LMSW", date(2024, 1, 1), max(expires, date(2024, 1, 1)))],
+        endorsements=endorsements,
+        waivers=[wf.Waiver(2027, date(2026, 10, 1), date(2026, 10, 2))] if waived else [],
+        psychotherapy_coursework=coursework,
+    )
+    subset = wf.qualification_requirements(facts, TODAY)
+    full = {r.name: r for r in wf.requirements(facts, TODAY)}
+    assert subset == [full[r.name] for r in subset]
+    assert {r.name for r in subset} == wf.QUALIFICATIONS & set(full)
+    assert wf.qualified(subset) == wf.qualified(full.values())

@@ -204,8 +204,9 @@ def compliance(user: User, level: str, today: date | None = None) -> Compliance:
         )
         raise PermissionDenied("You cannot see workforce compliance at this level.")
     today = today or timezone.localdate()
+    among = memberships.values("user_id")
     memberships = list(memberships.select_related("team", "agency"))
-    records = staff_records(people_of(memberships), today)
+    records = staff_records(people_of(memberships), today, among=among)
     units: dict[int, tuple[str, list[StaffRecord]]] = {}
     for m in memberships:
         if m.user_id not in records:
@@ -342,13 +343,9 @@ def ninth_domain(user: User, fiscal_year: int | None = None) -> NinthDomain:
     start, end = rules.fiscal_year_start(fy), min(rules.fiscal_year_end(fy), today)
     if start > today:
         raise ValidationError({"fiscal_year": ["Choose a fiscal year that has begun."]})
-    visitors = list(
-        Membership.objects.active()
-        .filter(role=rules.HOME_VISITOR)
-        .select_related("agency")
-        .order_by("agency__name")
-    )
-    records = staff_records(people_of(visitors), today)
+    judged = Membership.objects.active().filter(role=rules.HOME_VISITOR)
+    visitors = list(judged.select_related("agency").order_by("agency__name"))
+    records = staff_records(people_of(visitors), today, among=judged.values("user_id"))
     months = Fraction((end - start).days + 1) / Fraction("30.4375")  # mean month length
     agencies: dict[int, dict] = {}
     for m in visitors:

@@ -118,12 +118,23 @@ def people_of(memberships) -> list[Person]:
 
 
 def staff_records(
-    people: list[Person], today: date, policy: rules.WorkforcePolicy = rules.DEFAULT_POLICY
+    people: list[Person],
+    today: date,
+    policy: rules.WorkforcePolicy = rules.DEFAULT_POLICY,
+    *,
+    among=None,
+    qualifications_only: bool = False,
 ) -> dict[int, StaffRecord]:
-    """{user id: StaffRecord} for `people`, in a fixed number of queries."""
+    """{user id: StaffRecord} for `people`, in a fixed number of queries.
+
+    `among`, for a large set (the state's), is a query of the same people's user ids
+    (`memberships.values("user_id")`): each read then filters by that subquery instead of
+    sending hundreds of ids with every statement. `qualifications_only` judges only the
+    qualifications (`rules.qualification_requirements`: what "qualified staff" needs) and
+    skips the training ledger and the cohorts: the fidelity pages need no more."""
     if not people:
         return {}
-    ids = [p.user_id for p in people]
+    ids = among if among is not None else [p.user_id for p in people]
     starts = {
         (row["user_id"], row["agency_id"], row["role"]): row["first"]
         for row in Membership.objects.filter(user_id__in=ids, role__in=rules.ROLES)
@@ -163,21 +174,29 @@ def staff_records(
     # History the rules can use: the CE and endorsement years, the supervision window
     # (two years from registration) and a year beyond it; older rows stay out of the read.
     since = today - timedelta(days=policy.supervision_window_days + 365)
-    training = _rows(
-        TrainingEntry.objects.filter(day__gte=since),
-        ids,
-        "day",
-        "hours",
-        "category",
-        make=rules.TrainingEntry,
+    training = (
+        {}
+        if qualifications_only
+        else _rows(
+            TrainingEntry.objects.filter(day__gte=since),
+            ids,
+            "day",
+            "hours",
+            "category",
+            make=rules.TrainingEntry,
+        )
     )
-    cohorts = _rows(
-        CohortMember,
-        ids,
-        "cohort__start",
-        "cohort__end",
-        "completed_on",
-        make=rules.Collaborative,
+    cohorts = (
+        {}
+        if qualifications_only
+        else _rows(
+            CohortMember,
+            ids,
+            "cohort__start",
+            "cohort__end",
+            "completed_on",
+            make=rules.Collaborative,
+        )
     )
     leaves: dict[int, list] = defaultdict(list)
     for user_id, start, end in Leave.objects.filter(user_id__in=ids).values_list(
@@ -205,8 +224,8 @@ def staff_records(
             endorsements=endorsements[uid],
             waivers=waivers[uid],
             self_assessment=assessments.get(uid),
-            collaboratives=cohorts[uid],
-            training=training[uid],
+            collaboratives=cohorts.get(uid, ()),
+            training=training.get(uid, ()),
             supervision=sessions[uid],
             psychotherapy_coursework=coursework.get(uid),
         )
@@ -216,7 +235,11 @@ def staff_records(
             person=person,
             facts=facts,
             leave_weeks=leave_weeks,
-            requirements=rules.requirements(facts, today, policy),
+            requirements=(
+                rules.qualification_requirements(facts, today, policy)
+                if qualifications_only
+                else rules.requirements(facts, today, policy)
+            ),
             carry=rules.may_carry_families(facts, today, policy)
             if person.role == rules.HOME_VISITOR
             else None,

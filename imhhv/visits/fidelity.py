@@ -28,8 +28,9 @@ viewers inside an agency; the state sees counts only.
 
 Staff columns (DOMAIN §4, issue 10): every row and total also carries "home visitors
 supervised weekly" and "qualified staff" (`VisitorStaff` for a home visitor,
-`StaffCounts` for a team, agency or the state), from `imhhv.workforce.queries.facts.staff_records`
-(one fixed set of queries for any number of home visitors): a home visitor is supervised
+`StaffCounts` for a team, agency or the state), from the workforce app through
+`imhhv.visits.hooks.visitor_staff` (workforce stands above visits and registers it; one
+fixed set of queries for any number of home visitors): a home visitor is supervised
 weekly when the share of the period's weeks with a session (weeks on leave and weeks
 before the role started left out) reaches the policy's target
 (`imhhv.core.workforce.supervised_weekly`); qualified is today's status. They are not
@@ -78,10 +79,10 @@ from imhhv.core.fidelity.weekly import (
 )
 from imhhv.core.roles import Role
 from imhhv.core.suppression import Line, share, suppress
-from imhhv.core.workforce import supervised_weekly, weekly_supervision_share
 from imhhv.families.access import families_visible_to
 from imhhv.families.models import Assignment, Enrollment, Family
 from imhhv.reference.holidays import holidays_between
+from imhhv.visits import hooks
 from imhhv.visits.access import (
     FIDELITY_LEVELS,
     FidelityUnit,
@@ -89,6 +90,7 @@ from imhhv.visits.access import (
     fidelity_units_visible_to,
     my_caseload,
 )
+from imhhv.visits.hooks import VisitorStaff
 from imhhv.visits.models import (
     AgencyWeekTotals,
     FamilyWeekFacts,
@@ -96,7 +98,6 @@ from imhhv.visits.models import (
     VisitorWeekFacts,
     VisitorWeekTotals,
 )
-from imhhv.workforce.queries.facts import Person, staff_records
 
 SUM_FIELDS = (*TOTALS, *COMPONENT_TOTALS)
 STREAK_WEEKS = 3
@@ -396,29 +397,6 @@ def disengaged_families(
 
 
 @dataclass(frozen=True)
-class VisitorStaff:
-    """A home visitor's reflective supervision over the report's period, and whether
-    they are qualified today (`imhhv.core.workforce.qualified`: degree, license,
-    endorsement or waiver).
-
-    `weeks` are the period's full weeks the home visitor held the role from their
-    Monday on, weeks on leave (every working day, `StaffRecord.leave_weeks`) left out;
-    `supervised_weeks` those with at least one session. `supervised_weekly` is the
-    policy's judgement of that share (`imhhv.core.workforce.supervised_weekly`), None
-    when no week is left to judge (on leave all period)."""
-
-    supervised_weeks: int
-    weeks: int
-    leave_weeks: int
-    supervised_weekly: bool | None
-    qualified: bool
-
-    @property
-    def share(self) -> float | None:
-        return self.supervised_weeks / self.weeks if self.weeks else None
-
-
-@dataclass(frozen=True)
 class StaffCounts:
     """A unit's home visitors: `supervised_weekly` of the `judged` ones (those with a week
     to judge in the period) and `qualified` of all `home_visitors`."""
@@ -456,34 +434,17 @@ class StaffCounts:
 
 
 def _visitor_staff(
-    people: list[Person], period: "Period", today: date, *, among=None
+    people: list[tuple[int, int]], period: "Period", today: date, *, among=None
 ) -> dict[int, VisitorStaff]:
-    """{user id: VisitorStaff} for these home visitors (staff, not people served): the
-    workforce facts in one fixed set of queries (`staff_records`) whatever their number
-    (`among`: the same people as a subquery, for the many of every agency)."""
-    records = staff_records(people, today, among=among, qualifications_only=True)
+    """{user id: VisitorStaff} for these home visitors ((user id, agency id) pairs) over
+    the period's weeks, from the workforce app through `visits.hooks` (workforce stands
+    above visits); `among` is the same people as a subquery, for every agency's many."""
     mondays = []
     monday = period.start
     while monday <= period.end:
         mondays.append(monday)
         monday += timedelta(weeks=1)
-    out = {}
-    for uid, r in records.items():
-        # A week before the home visitor took the role is not a week missed.
-        weeks = [w for w in mondays if w >= r.facts.role_started_on]
-        leave = r.leave_weeks & set(weeks)
-        share_of = weekly_supervision_share(
-            [s.day for s in r.facts.supervision], weeks, r.leave_weeks
-        )
-        counted = len(weeks) - len(leave)
-        out[uid] = VisitorStaff(
-            supervised_weeks=int(share_of * counted) if share_of is not None else 0,
-            weeks=counted,
-            leave_weeks=len(leave),
-            supervised_weekly=supervised_weekly(share_of),
-            qualified=r.qualified,
-        )
-    return out
+    return hooks.visitor_staff(people, mondays, today, among=among)
 
 
 def _staff_by(members: Iterable[Membership], key: str, staff: dict[int, VisitorStaff]) -> dict:
@@ -495,12 +456,12 @@ def _staff_by(members: Iterable[Membership], key: str, staff: dict[int, VisitorS
     return defaultdict(StaffCounts, {k: StaffCounts.of(v) for k, v in grouped.items()})
 
 
-def _people(members: Iterable[Membership]) -> list[Person]:
+def _people(members: Iterable[Membership]) -> list[tuple[int, int]]:
     seen, people = set(), []
     for m in members:
         if m.user_id not in seen:
             seen.add(m.user_id)
-            people.append(Person(m.user_id, Role.HOME_VISITOR, m.agency_id))
+            people.append((m.user_id, m.agency_id))
     return people
 
 
@@ -952,9 +913,7 @@ def fidelity_report(
         by_visitor = _visitor_parts(user, ids, period, today).summaries(
             ids, period, today, days_off
         )
-        visitor_staff = _visitor_staff(
-            [Person(u.id, Role.HOME_VISITOR, u.agency_id) for u in units], period, today
-        )
+        visitor_staff = _visitor_staff([(u.id, u.agency_id) for u in units], period, today)
         if unit is None:
             rows = [FidelityRow(u, by_visitor[u.id], staff=visitor_staff.get(u.id)) for u in units]
             total, trend = None, []

@@ -34,6 +34,7 @@ from imhhv.core.visit_plan import PlanRow, Slot, open_slots, week_slots
 from imhhv.families.access import families_visible_to
 from imhhv.families.models import Enrollment, Family
 from imhhv.reference.holidays import holidays_between as holidays
+from imhhv.visits import hooks
 from imhhv.visits.access import (
     fidelity_facts,
     my_caseload,
@@ -43,7 +44,6 @@ from imhhv.visits.access import (
     visits_visible_to,
 )
 from imhhv.visits.models import Visit, VisitPlan
-from imhhv.workforce.queries import own_supervision
 
 NOT_SEEN_DAYS = 14
 
@@ -291,7 +291,7 @@ def build_my_week(user: User, day: date) -> MyWeek:
 class SupervisionWeek:
     """Reflective supervision in one week of My week (weekly for every home visitor,
     DOMAIN §2): the days with a session, whether every working day of the week was on
-    leave (`imhhv.workforce.queries.facts.weeks_on_leave`), and whether the week is over (else
+    leave (weeks whose working days are all on leave), and whether the week is over (else
     it counts "so far"). `when` names it as the page says it: "last week", "this week
     so far", "the week of 23 Nov 2026"."""
 
@@ -310,7 +310,7 @@ class SupervisionWeek:
 def supervision_weeks(user: User, monday: date, today: date) -> list[SupervisionWeek]:
     """The home visitor's own reflective supervision in the week before `monday` and in
     `monday`'s week, leaving out a week that has not started by `today`. Only the user's
-    own sessions and leave (`workforce.queries.own_supervision`, two queries); nothing for
+    own sessions and leave (from workforce through `visits.hooks.own_supervision`); nothing for
     a role other than home visitor."""
     membership = user.membership
     if membership is None or membership.role != Role.HOME_VISITOR:
@@ -319,7 +319,7 @@ def supervision_weeks(user: User, monday: date, today: date) -> list[Supervision
     if not weeks:
         return []
     first, last = weeks[0], weeks[-1] + timedelta(days=6)
-    days, leave = own_supervision(user, first, last)  # no session is ever in the future
+    days, leave = hooks.own_supervision(user, first, last)  # no session is ever in the future
     this_monday = week_start(today)
     out = []
     for m in weeks:

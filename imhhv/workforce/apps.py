@@ -4,8 +4,10 @@ from django.apps import AppConfig
 class WorkforceConfig(AppConfig):
     """Staff qualifications, training and reflective supervision (issue 10).
 
-    Layer: above accounts/agencies/audit, beside families (it reads which families a
-    supervisee carries); never imports visits, reports or api.
+    Layer: above visits (DESIGN.md: core <- reference <- accounts/agencies <- families <-
+    visits <- workforce <- reports): it may read families and visits; families (the
+    assignment gate) and visits (fidelity's staff columns, My week) ask it through their
+    hooks. Never imports reports or api.
     """
 
     name = "imhhv.workforce"
@@ -22,3 +24,12 @@ class WorkforceConfig(AppConfig):
         from imhhv.workforce.drafting import register_forms
 
         register_forms()
+
+        # visits (below) asks for the fidelity pages' staff columns and My week's
+        # supervision through its hooks.
+        from imhhv.visits.hooks import answer
+        from imhhv.workforce.fidelity_staff import visitor_staff
+        from imhhv.workforce.queries import own_supervision
+
+        answer("visitor_staff", visitor_staff)
+        answer("own_supervision", own_supervision)

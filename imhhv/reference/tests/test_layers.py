@@ -1,6 +1,6 @@
 """The house's lower floors import nothing from above (DESIGN.md: core <- reference <-
-accounts/agencies/audit/drafts <- families/workforce <- visits …), one test for every app
-that must not look up. Regression: agencies imported families for
+accounts/agencies/audit/drafts <- families <- visits <- workforce … <- reports <- api <-
+demo), one test for every app that must not look up. Regression: agencies imported families for
 the risk factor list, and families and agencies shared reference data both ways."""
 
 import ast
@@ -17,18 +17,32 @@ ABOVE = {
         "audit",
         "families",
         "visits",
+        "workforce",
         "reports",
         "api",
         "demo",
     },
-    "reference": {"accounts", "agencies", "families", "visits", "reports", "api", "demo"},
-    "agencies": {"families", "visits", "reports", "api", "demo"},
+    "reference": {
+        "accounts",
+        "agencies",
+        "families",
+        "visits",
+        "workforce",
+        "reports",
+        "api",
+        "demo",
+    },
+    "agencies": {"families", "visits", "workforce", "reports", "api", "demo"},
     # What accounts must tell the API when access ends goes through accounts.hooks.
-    "accounts": {"families", "visits", "reports", "api", "demo"},
+    "accounts": {"families", "visits", "workforce", "reports", "api", "demo"},
     # The forms of families and visits reach drafts through imhhv.drafts.registry.
-    "drafts": {"families", "visits", "reports", "api", "demo"},
-    # workforce sits beside families: it may use families, never what stands above.
-    "workforce": {"visits", "reports", "api", "demo", "jobs"},
+    "drafts": {"families", "visits", "workforce", "reports", "api", "demo"},
+    # families asks workforce (the assignment gate) through imhhv.families.hooks.
+    "families": {"visits", "workforce", "reports", "api", "demo"},
+    # visits asks workforce (fidelity's staff columns, My week) through imhhv.visits.hooks.
+    "visits": {"workforce", "reports", "api", "demo"},
+    # workforce stands above visits: it may use families and visits, never what is above.
+    "workforce": {"reports", "api", "demo", "jobs"},
 }
 
 

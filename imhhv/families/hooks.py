@@ -12,7 +12,7 @@ defines the hook and visits registers its refresh in `AppConfig.ready()`:
 are atomic, so a failing refresh undoes the write, and a rolled-back write leaves the
 facts unchanged.
 
-Workforce, beside families, knows whether a home visitor may carry families yet (issue
+Workforce, above families and visits, knows whether a home visitor may carry families yet (issue
 10: self-assessment discussed, endorsed or waived). families may not import it, so
 workforce registers its check in `AppConfig.ready()`:
 

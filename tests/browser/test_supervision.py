@@ -10,7 +10,7 @@ and inside this week whichever hour and weekday the suite runs on.
 
 The browser fixtures are the ones every browser test uses (tests/browser/conftest.py:
 Debian's Chromium at /usr/bin/chromium, headless, a fresh context per test on the live
-server, axe-core through axe-playwright-python), imported so that they stay one.
+server, axe-core through axe-playwright-python).
 """
 
 import re
@@ -22,13 +22,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from imhhv.workforce.models import SupervisionSession
-from tests.browser import conftest as browser_fixtures
-
-# The shared browser fixtures, used here by name (pytest finds them in this module).
-browser = browser_fixtures.browser
-page = browser_fixtures.page
-sign_in = browser_fixtures.sign_in
-assert_accessible = browser_fixtures.assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -345,7 +345,10 @@ def ninth_domain(user: User, fiscal_year: int | None = None) -> NinthDomain:
         raise ValidationError({"fiscal_year": ["Choose a fiscal year that has begun."]})
     judged = Membership.objects.active().filter(role=rules.HOME_VISITOR)
     visitors = list(judged.select_related("agency").order_by("agency__name"))
-    records = staff_records(people_of(visitors), today, among=judged.values("user_id"))
+    # Qualified, the weekly share and the hours: no training ledger needed.
+    records = staff_records(
+        people_of(visitors), today, among=judged.values("user_id"), qualifications_only=True
+    )
     months = Fraction((end - start).days + 1) / Fraction("30.4375")  # mean month length
     agencies: dict[int, dict] = {}
     for m in visitors:
